@@ -1,0 +1,104 @@
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import { Construct } from 'constructs';
+import { APP_UID, HTTP_PORT, env } from '../contract.ts';
+import { Naming, templaterOf } from './context.ts';
+import { httpPort, httpProbes, image, patchPod, podTemplate } from './pod.ts';
+
+export interface AppServiceProps {
+  /** Values key and component name: frontend, auth or face. */
+  component: 'frontend' | 'auth' | 'face';
+  env: k8s.EnvVar[];
+  /** Go template expression: true when the pods need a GPU (face on a GPU site). */
+  gpu?: string;
+  /** Go template expression for the image tag suffix (the GPU variant). */
+  imageSuffix?: string;
+}
+
+/**
+ * One stateless application service: Deployment, Service, ServiceAccount, and the
+ * HorizontalPodAutoscaler and PodDisruptionBudget its values ask for.
+ */
+export class AppService extends Construct {
+  constructor(scope: Construct, props: AppServiceProps) {
+    super(scope, props.component);
+    const t = templaterOf(this);
+    const key = props.component;
+    const naming = new Naming(t, key);
+    const enabled = `.Values.${key}.enabled`;
+    const gpu = props.gpu ?? 'false';
+
+    const sa = new k8s.KubeServiceAccount(this, 'serviceaccount', {
+      metadata: naming.metadata(),
+      automountServiceAccountToken: false,
+    });
+
+    const deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: naming.metadata(),
+      spec: {
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: naming.selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: podTemplate(t, {
+          key,
+          naming,
+          uid: APP_UID,
+          container: {
+            name: key,
+            image: image(t, key, props.imageSuffix),
+            imagePullPolicy: t.value(`.Values.${key}.image.pullPolicy`),
+            ports: [httpPort],
+            env: [
+              { name: env.port, value: String(HTTP_PORT) },
+              { name: env.logFormat, value: 'json' },
+              ...props.env,
+            ],
+            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            ...httpProbes(),
+          },
+        }),
+      },
+    });
+
+    t.spliceAt(deployment, '/spec', `include "kubevision.replicas" .Values.${key}`);
+    patchPod(t, deployment, '/spec/template', { key, gpu });
+
+    const service = new k8s.KubeService(this, 'service', {
+      metadata: naming.metadata(),
+      spec: {
+        type: 'ClusterIP',
+        selector: naming.selector,
+        ports: [{ name: 'http', port: HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+
+    const hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+      metadata: naming.metadata(),
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: naming.name },
+        minReplicas: t.int(`.Values.${key}.autoscaling.minReplicas`),
+        maxReplicas: t.int(`.Values.${key}.autoscaling.maxReplicas`),
+        metrics: [
+          {
+            type: 'Resource',
+            resource: {
+              name: 'cpu',
+              target: { type: 'Utilization', averageUtilization: t.int(`.Values.${key}.autoscaling.targetCPUUtilizationPercentage`) },
+            },
+          },
+        ],
+      },
+    });
+
+    const pdb = new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: naming.metadata(),
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromString(t.value(`.Values.${key}.podDisruptionBudget.maxUnavailable`)),
+        selector: { matchLabels: naming.selector },
+      },
+    });
+
+    for (const obj of [sa, deployment, service, hpa, pdb]) t.renderIf(obj, enabled);
+    t.renderIf(hpa, `.Values.${key}.autoscaling.enabled`);
+    t.renderIf(pdb, `and .Values.${key}.podDisruptionBudget.enabled (include "kubevision.multiReplica" .Values.${key})`);
+  }
+}

@@ -1,0 +1,36 @@
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import { Construct } from 'constructs';
+import { HTTP_PORT } from '../contract.ts';
+import { Naming, templaterOf } from './context.ts';
+
+/** The dashboard's Ingress: the one way into the application from outside the cluster. */
+export class DashboardIngress extends Construct {
+  constructor(scope: Construct) {
+    super(scope, 'ingress');
+    const t = templaterOf(this);
+    const naming = new Naming(t, 'frontend');
+    const ingress = new k8s.KubeIngress(this, 'ingress', {
+      metadata: { name: naming.name, labels: naming.labels },
+      spec: {
+        ingressClassName: t.value('.Values.ingress.className | quote'),
+        rules: [
+          {
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: naming.name, port: { number: HTTP_PORT } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    t.spliceAt(ingress, '/metadata', 'include "kubevision.ingressAnnotations" .');
+    t.spliceAt(ingress, '/spec', 'include "kubevision.ingressTls" .');
+    t.spliceAt(ingress, '/spec/rules/0', 'include "kubevision.ingressHost" .');
+    t.renderIf(ingress, 'and .Values.ingress.enabled .Values.frontend.enabled');
+  }
+}

@@ -1,0 +1,95 @@
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import { Construct } from 'constructs';
+import { MONGODB_PORT, MONGODB_UID, secretKeys } from '../contract.ts';
+import { Naming, templaterOf } from './context.ts';
+import { image, patchPod, podTemplate } from './pod.ts';
+
+/**
+ * The bundled MongoDB: one StatefulSet member with a PersistentVolumeClaim, a headless
+ * Service, and a generated root credential kept stable across upgrades. Rendered only
+ * when mongodb.mode is bundled; in external mode the services read the connection
+ * string from the plant's own Secret.
+ */
+export class MongoDb extends Construct {
+  constructor(scope: Construct) {
+    super(scope, 'mongodb');
+    const t = templaterOf(this);
+    const naming = new Naming(t, 'mongodb');
+    const secretName = t.value('include "kubevision.mongodbSecret" .');
+
+    const secret = new k8s.KubeSecret(this, 'secret', {
+      metadata: naming.metadata({ annotations: { 'helm.sh/resource-policy': 'keep' } }),
+      type: 'Opaque',
+    });
+    t.blockAt(secret, '/data', 'include "kubevision.mongodbData" .');
+
+    const sa = new k8s.KubeServiceAccount(this, 'serviceaccount', {
+      metadata: naming.metadata(),
+      automountServiceAccountToken: false,
+    });
+
+    const service = new k8s.KubeService(this, 'service', {
+      metadata: naming.metadata(),
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: naming.selector,
+        ports: [{ name: 'mongodb', port: MONGODB_PORT, targetPort: k8s.IntOrString.fromString('mongodb') }],
+      },
+    });
+
+    const tcp = { tcpSocket: { port: k8s.IntOrString.fromString('mongodb') } };
+    const statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata: naming.metadata(),
+      spec: {
+        serviceName: naming.name,
+        replicas: 1,
+        selector: { matchLabels: naming.selector },
+        template: podTemplate(t, {
+          key: 'mongodb',
+          naming,
+          uid: MONGODB_UID,
+          container: {
+            name: 'mongodb',
+            image: image(t, 'mongodb'),
+            imagePullPolicy: t.value('.Values.mongodb.image.pullPolicy'),
+            args: ['--bind_ip_all'],
+            ports: [{ name: 'mongodb', containerPort: MONGODB_PORT, protocol: 'TCP' }],
+            env: [
+              { name: 'MONGO_INITDB_ROOT_USERNAME', value: 'root' },
+              {
+                name: 'MONGO_INITDB_ROOT_PASSWORD',
+                valueFrom: { secretKeyRef: { name: secretName, key: secretKeys.mongodbRootPassword } },
+              },
+            ],
+            volumeMounts: [
+              { name: 'data', mountPath: '/data/db' },
+              { name: 'configdb', mountPath: '/data/configdb' },
+              { name: 'tmp', mountPath: '/tmp' },
+            ],
+            startupProbe: { ...tcp, periodSeconds: 5, failureThreshold: 60 },
+            livenessProbe: { ...tcp, periodSeconds: 20, timeoutSeconds: 5 },
+            readinessProbe: { ...tcp, periodSeconds: 10, timeoutSeconds: 5 },
+          },
+          volumes: [{ name: 'configdb', emptyDir: {} }],
+        }),
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels: naming.labels },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              resources: { requests: { storage: k8s.Quantity.fromString(t.value('.Values.mongodb.persistence.size')) } },
+            },
+          },
+        ],
+      },
+    });
+
+    patchPod(t, statefulSet, '/spec/template', { key: 'mongodb' });
+    t.spliceAt(statefulSet, '/spec/volumeClaimTemplates/0/spec', 'include "kubevision.storageClass" .');
+
+    const bundled = 'eq .Values.mongodb.mode "bundled"';
+    for (const obj of [sa, service, statefulSet]) t.renderIf(obj, bundled);
+    t.renderIf(secret, `and (${bundled}) (not .Values.mongodb.auth.existingSecret)`);
+  }
+}

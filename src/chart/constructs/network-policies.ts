@@ -1,0 +1,46 @@
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import { Construct } from 'constructs';
+import { HTTP_PORT, MONGODB_PORT } from '../contract.ts';
+import { Naming, templaterOf } from './context.ts';
+
+type Component = 'frontend' | 'auth' | 'face' | 'mongodb';
+
+/** Who may open connections to whom. `from: 'anywhere'` is the dashboard behind the Ingress. */
+const ALLOWED: Record<Component, { from: Component[] | 'anywhere'; port: number; portName: string }> = {
+  frontend: { from: 'anywhere', port: HTTP_PORT, portName: 'http' },
+  auth: { from: ['frontend'], port: HTTP_PORT, portName: 'http' },
+  face: { from: ['auth'], port: HTTP_PORT, portName: 'http' },
+  mongodb: { from: ['auth', 'face'], port: MONGODB_PORT, portName: 'mongodb' },
+};
+
+/**
+ * Ingress NetworkPolicies: each workload accepts connections only from the workloads
+ * that call it, and only on its service port. Egress is left open: an external MongoDB
+ * and cluster DNS live at addresses the chart cannot know.
+ */
+export class NetworkPolicies extends Construct {
+  constructor(scope: Construct) {
+    super(scope, 'networkpolicy');
+    const t = templaterOf(this);
+    for (const [component, rule] of Object.entries(ALLOWED) as [Component, (typeof ALLOWED)[Component]][]) {
+      const naming = new Naming(t, component);
+      const policy = new k8s.KubeNetworkPolicy(this, component, {
+        metadata: naming.metadata(),
+        spec: {
+          podSelector: { matchLabels: naming.selector },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              ports: [{ port: k8s.IntOrString.fromString(rule.portName), protocol: 'TCP' }],
+              ...(rule.from === 'anywhere'
+                ? {}
+                : { from: rule.from.map((peer) => ({ podSelector: { matchLabels: naming.selectorOf(peer) } })) }),
+            },
+          ],
+        },
+      });
+      const present = component === 'mongodb' ? 'eq .Values.mongodb.mode "bundled"' : `.Values.${component}.enabled`;
+      t.renderIf(policy, `and .Values.networkPolicy.enabled (${present})`);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import type { ApiObject } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import { HTTP_PORT, probes } from '../contract.ts';
+import type { Templater } from '../template.ts';
+import type { Naming } from './context.ts';
+
+export interface PodOptions {
+  /** Values key of the workload: `.Values.<key>`. */
+  key: string;
+  naming: Naming;
+  uid: number;
+  container: k8s.Container;
+  /** Go template expression: true when the pod needs a GPU. */
+  gpu?: string;
+  volumes?: k8s.Volume[];
+}
+
+/**
+ * The pod every workload runs: least privilege by default (non-root, read-only root,
+ * no privilege escalation, no capabilities, RuntimeDefault seccomp, no API token),
+ * scheduled by its placement.
+ */
+export function podTemplate(t: Templater, o: PodOptions): k8s.PodTemplateSpec {
+  return {
+    metadata: {
+      labels: { ...o.naming.selector },
+    },
+    spec: {
+      serviceAccountName: o.naming.name,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: o.uid,
+        runAsGroup: o.uid,
+        fsGroup: o.uid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      containers: [
+        {
+          ...o.container,
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            privileged: false,
+            capabilities: { drop: ['ALL'] },
+          },
+        },
+      ],
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...(o.volumes ?? [])],
+    },
+  };
+}
+
+/** The install-time parts of a pod template at `at` (e.g. /spec/template) of `obj`. */
+export function patchPod(t: Templater, obj: ApiObject, at: string, o: Pick<PodOptions, 'key' | 'gpu'>): void {
+  const gpu = o.gpu ?? 'false';
+  t.blockAt(obj, `${at}/metadata/annotations`, `toYaml .Values.${o.key}.podAnnotations`);
+  t.spliceAt(obj, `${at}/spec`, 'include "kubevision.imagePullSecrets" .');
+  t.spliceAt(obj, `${at}/spec`, `include "kubevision.scheduling" (list . .Values.${o.key}.placement ${gpu})`);
+  t.blockAt(obj, `${at}/spec/containers/0/resources`, `include "kubevision.resources" (list . "${o.key}" ${gpu})`);
+}
+
+export function image(t: Templater, key: string, suffix = '""'): string {
+  return t.value(`include "kubevision.image" (list . .Values.${key}.image ${suffix})`);
+}
+
+/** The HTTP probes every application service answers. */
+export function httpProbes(): Pick<k8s.Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe'> {
+  const port = k8s.IntOrString.fromString('http');
+  return {
+    startupProbe: { httpGet: { path: probes.liveness, port }, periodSeconds: 2, failureThreshold: 60 },
+    livenessProbe: { httpGet: { path: probes.liveness, port }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+    readinessProbe: { httpGet: { path: probes.readiness, port }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+  };
+}
+
+export const httpPort: k8s.ContainerPort = { name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' };

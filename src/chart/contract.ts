@@ -1,0 +1,32 @@
+/**
+ * What the chart promises each service: ports, probe paths, environment variable
+ * names and secret keys. The services read the same names (see apps/), so this is the
+ * one place they are spelled.
+ */
+export const HTTP_PORT = 8080;
+export const MONGODB_PORT = 27017;
+
+export const probes = { liveness: '/healthz', readiness: '/readyz' } as const;
+
+/** The UID the application images run as; MongoDB's official image uses 999. */
+export const APP_UID = 10001;
+export const MONGODB_UID = 999;
+
+export const env = {
+  port: 'PORT',
+  logFormat: 'LOG_FORMAT',
+  mongodbUri: 'MONGODB_URI',
+  faceServiceUrl: 'FACE_SERVICE_URL',
+  faceServiceToken: 'FACE_SERVICE_TOKEN',
+  faceBackend: 'FACE_BACKEND',
+  authServiceUrl: 'AUTH_SERVICE_URL',
+} as const;
+
+export const secretKeys = {
+  mongodbRootPassword: 'mongodb-root-password',
+  mongodbUri: 'mongodb-uri',
+  faceServiceToken: 'face-service-token',
+} as const;
+
+/** Face inference backends: wasm everywhere, tfjs-node-gpu on GPU sites. */
+export const faceBackend = { cpu: 'wasm', gpu: 'tensorflow-gpu' } as const;

@@ -1,0 +1,114 @@
+import type { Group } from '../params/dsl.ts';
+import { SITES, siteTitle, type Site } from '../params/service.ts';
+import { renderParameterTable } from './files/readme-table.ts';
+
+interface SiteValues {
+  enabled: boolean;
+  nodeLabel: { key: string; value: string };
+  taint: { enabled: boolean; key: string; value: string; effect: string };
+  gpu: {
+    enabled: boolean;
+    nodeLabel: { key: string; value: string };
+    taint: { enabled: boolean; key: string; value: string; effect: string };
+    resourceName: string;
+    runtimeClassName: string;
+  };
+}
+
+const taintText = (t: { key: string; value: string; effect: string }) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
+
+/** What a plant must put on its k3s nodes so that placement finds them. */
+export function nodeSetup(values: Record<string, unknown>): string {
+  const sites = values.sites as Record<Site, SiteValues>;
+  const lines: string[] = [];
+  for (const site of SITES) {
+    const s = sites[site];
+    if (!s.enabled) continue;
+    lines.push(`- **${siteTitle[site]} nodes**: label \`${s.nodeLabel.key}=${s.nodeLabel.value}\``);
+    if (s.taint.enabled) lines.push(`  and taint \`${taintText(s.taint)}\``);
+    if (s.gpu.enabled) {
+      lines.push(
+        `- **${siteTitle[site]} GPU nodes**: additionally label \`${s.gpu.nodeLabel.key}=${s.gpu.nodeLabel.value}\`` +
+          (s.gpu.taint.enabled ? ` and taint \`${taintText(s.gpu.taint)}\`` : '') +
+          `; the NVIDIA device plugin must advertise \`${s.gpu.resourceName}\`` +
+          (s.gpu.runtimeClassName ? ` and RuntimeClass \`${s.gpu.runtimeClassName}\` must exist` : ''),
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+export interface ReadmeInput {
+  chartName: string;
+  title: string;
+  intro: string;
+  root: Group;
+  defaults: Record<string, unknown>;
+}
+
+export function chartReadme(r: ReadmeInput): string {
+  return `# ${r.title}
+
+${r.intro}
+
+KubeVision is a face-authentication web application for production plants: a dashboard
+(\`frontend\`), an auth service (\`auth\`), a face service (\`face\`, TensorFlow.js) and
+MongoDB. Each workload runs on the plant's on-premise edge nodes, in the cloud, or on any
+node (\`<service>.placement\`); the face service can run on a GPU site (\`face.compute\`).
+
+## Preparing the nodes
+
+Placement turns into required node affinity and tolerations. With these values the
+plant's nodes must carry:
+
+${nodeSetup(r.defaults)}
+
+On k3s, set them at install time, e.g. \`--node-label kubevision.io/site=onprem
+--node-taint kubevision.io/site=onprem:NoSchedule\`, or later with \`kubectl label node\`
+and \`kubectl taint node\`. Other label keys and taints are configured under \`sites\`.
+
+## Installing
+
+From Rancher: *Apps > Charts*, pick **${r.title}**, fill in the form. With helm:
+
+\`\`\`sh
+helm install kubevision ./${r.chartName} --namespace kubevision --create-namespace -f my-values.yaml
+\`\`\`
+
+Every value is checked by \`values.schema.json\` (unknown keys, types, enums, ranges) and by
+the chart's own rules (e.g. a GPU face service needs a GPU site, TLS needs a host), so a
+wrong value fails the install with a message that names it.
+
+## Security defaults
+
+Pods run as non-root with a read-only root filesystem, no privilege escalation, all
+capabilities dropped, the RuntimeDefault seccomp profile and no service account token.
+NetworkPolicies admit MongoDB connections only from auth and face, and face connections
+only from auth. Generated credentials are kept across upgrades; every credential can come
+from an existing Secret instead.
+
+## Parameters
+
+${renderParameterTable(r.root, r.defaults)}`;
+}
+
+export const notesTxt = `KubeVision {{ .Chart.AppVersion }} is installed as {{ .Release.Name }} in {{ .Release.Namespace }}.
+
+{{- if and .Values.ingress.enabled .Values.frontend.enabled }}
+Dashboard: {{ if .Values.ingress.tls.enabled }}https{{ else }}http{{ end }}://{{ .Values.ingress.host | default "<any host routed by the ingress controller>" }}/
+{{- else if .Values.frontend.enabled }}
+Dashboard (no Ingress): kubectl -n {{ .Release.Namespace }} port-forward svc/{{ include "kubevision.fullname" . }}-frontend 8080:8080
+{{- end }}
+
+Where the workloads run:
+{{- range $name := list "frontend" "auth" "face" }}
+{{- $svc := index $.Values $name }}
+{{- if $svc.enabled }}
+  {{ $name }}: {{ $svc.placement }}{{ if and (eq $name "face") (eq $svc.compute "gpu") }} (GPU){{ end }}
+{{- end }}
+{{- end }}
+  mongodb: {{ if eq .Values.mongodb.mode "bundled" }}{{ .Values.mongodb.placement }} (bundled){{ else }}external{{ end }}
+
+Pods stay Pending if no node matches: check node labels and taints with
+  kubectl get nodes --show-labels
+`;

@@ -1,0 +1,53 @@
+import { App } from 'cdk8s';
+import type * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import { HTTP_PORT, env, secretKeys } from './contract.ts';
+import { AppService } from './constructs/app-service.ts';
+import { KubeVisionChartBase } from './constructs/context.ts';
+import { Credentials } from './constructs/credentials.ts';
+import { DashboardIngress } from './constructs/ingress.ts';
+import { MongoDb } from './constructs/mongodb.ts';
+import { NetworkPolicies } from './constructs/network-policies.ts';
+import { Templater } from './template.ts';
+
+const FACE_GPU = '(eq (include "kubevision.faceGpu" .) "true")';
+
+/** The whole application as cdk8s constructs, with install-time decisions as template markers. */
+export class KubeVisionChart extends KubeVisionChartBase {
+  override readonly t: Templater;
+
+  constructor(app: App) {
+    super(app, 'kubevision', { disableResourceNameHashes: true });
+    this.t = new Templater();
+    const t = this.t;
+    const fullname = t.value('include "kubevision.fullname" .');
+    const serviceUrl = (component: string) => `http://${fullname}-${component}:${HTTP_PORT}`;
+    const mongodbUri: k8s.EnvVar = {
+      name: env.mongodbUri,
+      valueFrom: {
+        secretKeyRef: { name: t.value('include "kubevision.mongodbSecret" .'), key: t.value('include "kubevision.mongodbUriKey" .') },
+      },
+    };
+    const faceToken: k8s.EnvVar = {
+      name: env.faceServiceToken,
+      valueFrom: {
+        secretKeyRef: { name: t.value('include "kubevision.credentialsSecret" .'), key: secretKeys.faceServiceToken },
+      },
+    };
+
+    new AppService(this, { component: 'frontend', env: [{ name: env.authServiceUrl, value: serviceUrl('auth') }] });
+    new AppService(this, {
+      component: 'auth',
+      env: [mongodbUri, { name: env.faceServiceUrl, value: serviceUrl('face') }, faceToken],
+    });
+    new AppService(this, {
+      component: 'face',
+      gpu: FACE_GPU,
+      imageSuffix: `(ternary .Values.face.gpu.tagSuffix "" ${FACE_GPU})`,
+      env: [mongodbUri, faceToken, { name: env.faceBackend, value: t.value('include "kubevision.faceBackend" .') }],
+    });
+    new MongoDb(this);
+    new Credentials(this);
+    new DashboardIngress(this);
+    new NetworkPolicies(this);
+  }
+}

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build, InvalidPlantsError, loadPlants } from '../build/build.ts';
+import { buildModel } from '../model.ts';
+import { formatPlan, planPlant } from '../plan/plan.ts';
+import { PRESETS, scaffoldPlant, type Preset } from '../plant/scaffold.ts';
+
+const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
+
+const USAGE = `kubevision: Helm charts and Rancher catalogs for KubeVision plants
+
+  kubevision build [PLANT...]        build every plant (default) or only the named ones
+  kubevision plan PLANT              print which service runs where for a plant
+  kubevision new PLANT [--name "Display Name"] [--preset hybrid|onprem|cloud]
+                                     scaffold values/PLANT.yaml
+  kubevision list                    list the plants
+
+Options: --values DIR (plant files, default values/), --root DIR (output root, default the project)`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values: opts, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      preset: { type: 'string', default: 'hybrid' },
+      values: { type: 'string' },
+      root: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...args] = positionals;
+  const projectRoot = path.resolve(opts.root ?? PROJECT_ROOT);
+  const valuesDir = path.resolve(opts.values ?? path.join(projectRoot, 'values'));
+  if (opts.help || !command) {
+    console.log(USAGE);
+    return command || opts.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'build': {
+      const started = performance.now();
+      const progress = process.stderr.isTTY || args.length !== 1;
+      const result = await build({
+        projectRoot,
+        valuesDir,
+        only: args.length ? args : undefined,
+        onProgress: progress ? (done, total, plant) => process.stderr.write(`[${done}/${total}] ${plant}\n`) : undefined,
+      });
+      const secs = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`built ${result.plants.length} plant(s) in ${secs}s: ${result.outputs.join(', ')}`);
+      return 0;
+    }
+    case 'plan': {
+      if (args.length !== 1) throw new UsageError('plan takes one plant');
+      const model = buildModel();
+      const [plant] = loadPlants(model, valuesDir, args);
+      console.log(formatPlan(await planPlant(model, plant!)));
+      return 0;
+    }
+    case 'new': {
+      if (args.length !== 1) throw new UsageError('new takes one plant id');
+      if (!PRESETS.includes(opts.preset as Preset)) throw new UsageError(`--preset must be one of ${PRESETS.join(', ')}`);
+      const file = scaffoldPlant(valuesDir, args[0]!, opts.name ?? args[0]!, opts.preset as Preset);
+      console.log(`wrote ${path.relative(process.cwd(), file)}`);
+      return 0;
+    }
+    case 'list': {
+      for (const p of loadPlants(buildModel(), valuesDir)) console.log(`${p.id.padEnd(24)} ${p.displayName}`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof InvalidPlantsError) {
+      console.error(`invalid plant values, nothing was written:\n${err.message}`);
+      process.exit(1);
+    }
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { defaultsOf, type Group } from './params/dsl.ts';
+import { values } from './params/kubevision.ts';
+import { rulesOf, type Rule } from './params/rules.ts';
+import { renderSchema } from './chart/files/schema.ts';
+import { synthTemplates } from './chart/synth.ts';
+import { ValuesValidator } from './plant/validate.ts';
+
+/** Everything the build derives once from the declarations, shared by every chart. */
+export interface Model {
+  version: string;
+  root: Group;
+  defaults: Record<string, unknown>;
+  rules: Rule[];
+  validator: ValuesValidator;
+  templates: Map<string, string>;
+}
+
+export function projectVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildModel(): Model {
+  const defaults = defaultsOf(values);
+  const rules = rulesOf(values);
+  return {
+    version: projectVersion(),
+    root: values,
+    defaults,
+    rules,
+    validator: new ValuesValidator(values, renderSchema(values, defaults, 'KubeVision'), rules),
+    templates: synthTemplates(rules),
+  };
+}

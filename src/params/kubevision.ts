@@ -1,0 +1,154 @@
+import { bool, group, int, list, map, oneOf, str, type Group } from './dsl.ts';
+import { and, eq, isTrue } from './expr.ts';
+import { patterns } from './patterns.ts';
+import { appService, hasGpuSite, imageParams, placementParam, resourceParams, siteParams } from './service.ts';
+
+/** The application's workloads, in the order the docs and `plan` list them. */
+export const WORKLOADS = ['frontend', 'auth', 'face', 'mongodb'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+/** Every value of the kubevision chart. The single source of truth for them. */
+export const values: Group = group('KubeVision', {
+  global: group('Settings shared by every workload', {
+    imageRegistry: str('', 'Registry that mirrors the images (air-gapped plants); empty uses the repository as is', {
+      ...patterns.registry,
+      question: { label: 'Image registry mirror', group: 'Images' },
+    }),
+    imagePullSecrets: list([], 'Names of existing Secrets used to pull images', patterns.resourceName),
+    storageClass: str('', 'StorageClass for persistent volumes; empty uses the cluster default (k3s: local-path)', {
+      ...patterns.optionalResourceName,
+      question: { label: 'StorageClass', group: 'Database', type: 'storageclass', showIf: eq('mongodb.mode', 'bundled') },
+    }),
+  }),
+  sites: group('Node sites of the plant: how on-premise and cloud nodes are labelled and tainted', {
+    onprem: siteParams('onprem', { taint: true, enabled: true }),
+    cloud: siteParams('cloud', { taint: false, enabled: true }),
+  }),
+  frontend: appService('frontend', {
+    title: 'Dashboard',
+    placement: 'any',
+    replicas: 2,
+    cpu: '50m',
+    memory: '64Mi',
+    cpuLimit: '',
+    memoryLimit: '128Mi',
+  }),
+  auth: appService('auth', {
+    title: 'Auth service',
+    placement: 'any',
+    replicas: 2,
+    cpu: '250m',
+    memory: '256Mi',
+    cpuLimit: '',
+    memoryLimit: '512Mi',
+  }),
+  face: appService('face', {
+    title: 'Face service',
+    placement: 'onprem',
+    replicas: 1,
+    cpu: '1',
+    memory: '768Mi',
+    cpuLimit: '',
+    memoryLimit: '2Gi',
+    extra: {
+      compute: oneOf(['cpu', 'gpu'], 'cpu', 'cpu runs TensorFlow.js on wasm; gpu requests a GPU and runs the GPU image variant', {
+        question: {
+          label: 'Face service: compute',
+          group: 'Placement',
+          showIf: isTrue('face.enabled'),
+          tailor: { hidden: (v) => !hasGpuSite(v) },
+        },
+      }),
+      gpu: group('GPU settings, used when compute is gpu', {
+        count: int(1, 'GPUs per face pod', { min: 1, max: 8 }),
+        tagSuffix: str('-gpu', 'Suffix of the GPU image variant tag (CUDA base, tfjs-node-gpu)', {
+          pattern: '^[A-Za-z0-9_.-]*$',
+          patternName: 'tag characters',
+        }),
+      }),
+    },
+  }),
+  mongodb: group('MongoDB: bundled StatefulSet, or an external server', {
+    mode: oneOf(['bundled', 'external'], 'bundled', 'bundled runs MongoDB in the cluster; external uses a connection string from an existing Secret', {
+      question: { label: 'Database', group: 'Database' },
+    }),
+    placement: placementParam('mongodb', 'MongoDB', 'onprem'),
+    image: imageParams('mongodb', 'MongoDB', 'library/mongo', '7.0.14'),
+    resources: resourceParams('MongoDB', { cpu: '250m', memory: '512Mi', cpuLimit: '', memoryLimit: '1Gi' }),
+    persistence: group('The data volume of the bundled MongoDB', {
+      size: str('10Gi', 'Size of the data volume', {
+        ...patterns.storage,
+        question: { label: 'MongoDB volume size', group: 'Database', showIf: eq('mongodb.mode', 'bundled') },
+      }),
+    }),
+    auth: group('Credentials of the bundled MongoDB', {
+      existingSecret: str('', 'Existing Secret with key mongodb-root-password; empty generates one and keeps it across upgrades', {
+        ...patterns.optionalResourceName,
+        question: { label: 'Existing Secret with the MongoDB root password', group: 'Database', type: 'secret', showIf: eq('mongodb.mode', 'bundled') },
+      }),
+    }),
+    external: group('The external MongoDB', {
+      existingSecret: str('', 'Existing Secret holding the connection string', {
+        ...patterns.optionalResourceName,
+        requiredWhen: eq('mongodb.mode', 'external'),
+        question: { label: 'Secret with the MongoDB connection string', group: 'Database', type: 'secret', showIf: eq('mongodb.mode', 'external') },
+      }),
+      uriKey: str('mongodb-uri', 'Key of the connection string in that Secret', {
+        pattern: '^[-._a-zA-Z0-9]+$',
+        patternName: 'a Secret key',
+        question: { label: 'Key in that Secret', group: 'Database', showIf: eq('mongodb.mode', 'external') },
+      }),
+    }),
+  }),
+  ingress: group('How the dashboard is exposed: the only workload reachable from outside', {
+    enabled: bool(true, 'Create an Ingress for the dashboard', { question: { label: 'Expose the dashboard', group: 'Ingress' } }),
+    className: str('traefik', 'IngressClass (k3s ships traefik; many plants use nginx)', {
+      ...patterns.resourceName,
+      question: { label: 'Ingress class', group: 'Ingress', showIf: isTrue('ingress.enabled') },
+    }),
+    host: str('', 'Hostname of the dashboard; empty answers any host (TLS needs one)', {
+      ...patterns.hostname,
+      maxLength: 253,
+      question: { label: 'Hostname', group: 'Ingress', type: 'hostname', showIf: isTrue('ingress.enabled') },
+    }),
+    annotations: map({}, 'Extra annotations on the Ingress'),
+    tls: group('TLS for the dashboard', {
+      enabled: bool(false, 'Serve the dashboard over HTTPS', {
+        question: { label: 'HTTPS', group: 'Ingress', showIf: isTrue('ingress.enabled') },
+      }),
+      mode: oneOf(['secret', 'certManager'], 'secret', 'secret uses an existing TLS Secret; certManager asks a cert-manager ClusterIssuer', {
+        question: { label: 'Certificate from', group: 'Ingress', showIf: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled')) },
+      }),
+      secretName: str('', 'Existing Secret of type kubernetes.io/tls (mode secret)', {
+        ...patterns.optionalResourceName,
+        requiredWhen: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', 'secret')),
+        question: {
+          label: 'TLS Secret',
+          group: 'Ingress',
+          type: 'secret',
+          showIf: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', 'secret')),
+        },
+      }),
+      clusterIssuer: str('', 'cert-manager ClusterIssuer (mode certManager)', {
+        ...patterns.optionalResourceName,
+        requiredWhen: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', 'certManager')),
+        question: {
+          label: 'cert-manager ClusterIssuer',
+          group: 'Ingress',
+          showIf: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', 'certManager')),
+        },
+      }),
+    }),
+  }),
+  networkPolicy: group('NetworkPolicies: MongoDB only from auth and face, face only from auth', {
+    enabled: bool(true, 'Restrict traffic between the workloads', {
+      question: { label: 'Network policies', group: 'Security' },
+    }),
+  }),
+  serviceCredential: group('The credential auth presents to the face service', {
+    existingSecret: str('', 'Existing Secret with key face-service-token; empty generates one and keeps it across upgrades', {
+      ...patterns.optionalResourceName,
+      question: { label: 'Existing Secret with the face service token', group: 'Security', type: 'secret' },
+    }),
+  }),
+});

@@ -1,0 +1,164 @@
+import { bool, group, int, list, map, oneOf, str, type Group, type Param } from './dsl.ts';
+import { and, eq, isTrue } from './expr.ts';
+import { patterns } from './patterns.ts';
+
+export const PLACEMENTS = ['onprem', 'cloud', 'any'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+export const SITES = ['onprem', 'cloud'] as const;
+export type Site = (typeof SITES)[number];
+
+export const siteTitle: Record<Site, string> = { onprem: 'on-premise', cloud: 'cloud' };
+
+/** Placement choices that make sense for a plant, given which sites it has. */
+export function placementsFor(values: unknown): string[] {
+  const has = (s: Site) => (values as { sites: Record<Site, { enabled: boolean }> }).sites[s].enabled;
+  const sites = SITES.filter(has);
+  return sites.length === 2 ? [...sites, 'any'] : sites;
+}
+
+export interface ServiceSpec {
+  title: string;
+  placement: Placement;
+  replicas: number;
+  cpu: string;
+  memory: string;
+  cpuLimit: string;
+  memoryLimit: string;
+  /** Extra values of this service only (face: compute). */
+  extra?: Record<string, Param>;
+}
+
+/**
+ * The values every workload shares. Declared by one function so the four services
+ * cannot drift apart in shape, names or constraints.
+ */
+export function placementParam(service: string, title: string, def: Placement): Param {
+  return oneOf(PLACEMENTS, def, `Where ${title} runs: onprem (edge nodes in the plant), cloud, or any node`, {
+    question: {
+      label: `${title}: site`,
+      group: 'Placement',
+      showIf: service === 'mongodb' ? eq('mongodb.mode', 'bundled') : isTrue(`${service}.enabled`),
+      tailor: { options: placementsFor },
+    },
+  });
+}
+
+export function imageParams(service: string, title: string, repository: string, tag = ''): Group {
+  return group(`Container image of ${title}`, {
+    repository: str(repository, `Image repository (global.imageRegistry is put in front of it)`, patterns.repository),
+    tag: str(tag, tag ? 'Image tag' : 'Image tag; empty means the chart appVersion', patterns.tag),
+    pullPolicy: oneOf(['IfNotPresent', 'Always', 'Never'], 'IfNotPresent', 'Image pull policy'),
+  });
+}
+
+export function resourceParams(title: string, s: Pick<ServiceSpec, 'cpu' | 'memory' | 'cpuLimit' | 'memoryLimit'>): Group {
+  return group(`Compute resources of ${title}`, {
+    requests: group('Guaranteed resources, used for scheduling', {
+      cpu: str(s.cpu, 'CPU request', patterns.cpu),
+      memory: str(s.memory, 'Memory request', patterns.memory),
+    }),
+    limits: group('Upper bounds', {
+      cpu: str(s.cpuLimit, 'CPU limit; empty for none (avoids throttling)', patterns.optionalCpu),
+      memory: str(s.memoryLimit, 'Memory limit', patterns.memory),
+    }),
+  });
+}
+
+export function appService(service: string, s: ServiceSpec): Group {
+  const enabled = isTrue(`${service}.enabled`);
+  return group(`The ${s.title}`, {
+    enabled: bool(true, `Deploy the ${s.title}`),
+    placement: placementParam(service, s.title, s.placement),
+    replicaCount: int(s.replicas, 'Replicas when autoscaling is off', {
+      min: 1,
+      max: 50,
+      question: { label: `${s.title}: replicas`, group: 'Scaling', showIf: and(enabled, eq(`${service}.autoscaling.enabled`, false)) },
+    }),
+    image: imageParams(service, s.title, `kubevision/${service}`),
+    resources: resourceParams(s.title, s),
+    autoscaling: group('HorizontalPodAutoscaler on CPU utilisation', {
+      enabled: bool(false, 'Scale replicas with CPU load', {
+        question: { label: `${s.title}: autoscaling`, group: 'Scaling', showIf: enabled },
+      }),
+      minReplicas: int(Math.max(1, s.replicas), 'Fewest replicas', {
+        min: 1,
+        max: 50,
+        question: { label: 'Minimum replicas', group: 'Scaling', under: `${service}.autoscaling.enabled` },
+      }),
+      maxReplicas: int(Math.max(4, s.replicas * 2), 'Most replicas', {
+        min: 1,
+        max: 100,
+        question: { label: 'Maximum replicas', group: 'Scaling', under: `${service}.autoscaling.enabled` },
+      }),
+      targetCPUUtilizationPercentage: int(75, 'Average CPU utilisation to aim for, in percent of the request', {
+        min: 10,
+        max: 100,
+      }),
+    }),
+    podDisruptionBudget: group('PodDisruptionBudget, so node drains keep the service up', {
+      enabled: bool(true, 'Create a PodDisruptionBudget (only when more than one replica can run)'),
+      maxUnavailable: int(1, 'Pods that may be down at once during voluntary disruptions', { min: 1, max: 50 }),
+    }),
+    podAnnotations: map({}, 'Extra annotations on the pods'),
+    ...s.extra,
+  });
+}
+
+/** The GPU-related facts of one site. */
+export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }): Group {
+  const title = siteTitle[site];
+  const enabled = isTrue(`sites.${site}.enabled`);
+  return group(`How the plant marks its ${title} nodes`, {
+    enabled: bool(o.enabled, `The plant has ${title} nodes`, {
+      question: { label: `Plant has ${title} nodes`, group: 'Sites' },
+    }),
+    nodeLabel: group(`The label every ${title} node carries`, {
+      key: str('kubevision.io/site', 'Label key', {
+        ...patterns.labelKey,
+        question: { label: `${title} node label key`, group: 'Sites', showIf: enabled },
+      }),
+      value: str(site, 'Label value', {
+        ...patterns.labelValue,
+        question: { label: `${title} node label value`, group: 'Sites', showIf: enabled },
+      }),
+    }),
+    taint: group(`A taint that keeps other workloads off ${title} nodes`, {
+      enabled: bool(o.taint, `${title} nodes carry this taint, so KubeVision tolerates it`, {
+        question: { label: `${title} nodes are tainted`, group: 'Sites', showIf: enabled },
+      }),
+      key: str('kubevision.io/site', 'Taint key', {
+        ...patterns.labelKey,
+        question: { label: 'Taint key', group: 'Sites', under: `sites.${site}.taint.enabled` },
+      }),
+      value: str(site, 'Taint value; empty matches the key alone', patterns.labelValue),
+      effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'NoSchedule', 'Taint effect'),
+    }),
+    gpu: group(`GPU nodes at the ${title} site`, {
+      enabled: bool(false, `Some ${title} nodes have NVIDIA GPUs (device plugin installed)`, {
+        question: { label: `${title} site has GPU nodes`, group: 'Sites', showIf: enabled },
+      }),
+      nodeLabel: group('The label GPU nodes carry (NVIDIA GPU feature discovery sets this one)', {
+        key: str('nvidia.com/gpu.present', 'Label key', patterns.labelKey),
+        value: str('true', 'Label value', patterns.labelValue),
+      }),
+      taint: group('The taint GPU nodes carry', {
+        enabled: bool(true, 'GPU nodes are tainted, so the face service tolerates it'),
+        key: str('nvidia.com/gpu', 'Taint key', patterns.labelKey),
+        value: str('', 'Taint value; empty matches the key alone', patterns.labelValue),
+        effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'NoSchedule', 'Taint effect'),
+      }),
+      resourceName: str('nvidia.com/gpu', 'Extended resource the device plugin advertises', patterns.labelKey),
+      runtimeClassName: str('nvidia', 'RuntimeClass that exposes the GPU to containers (k3s: nvidia); empty for the node default', {
+        ...patterns.optionalResourceName,
+        question: { label: `${title} GPU RuntimeClass`, group: 'Sites', showIf: isTrue(`sites.${site}.gpu.enabled`) },
+      }),
+    }),
+  });
+}
+
+/** Face compute: only offered where the plant has a GPU site. */
+export const hasGpuSite = (values: unknown): boolean => {
+  const sites = (values as { sites: Record<Site, { enabled: boolean; gpu: { enabled: boolean } }> }).sites;
+  return SITES.some((s) => sites[s].enabled && sites[s].gpu.enabled);
+};
+
