@@ -141,6 +141,10 @@ effect: {{ .effect | quote }}
 {{- toYaml (dict "requests" $res.requests "limits" $limits) -}}
 {{- end -}}
 
+{{- define "kubevision.podAnnotations" -}}
+{{- with .podAnnotations }}annotations: {{- toYaml . | nindent 2 }}{{ end -}}
+{{- end -}}
+
 {{/* replicas, unless an autoscaler owns them. (.Values.x) */}}
 {{- define "kubevision.replicas" -}}
 {{- if not .autoscaling.enabled -}}

@@ -75,7 +75,8 @@ export class MongoDb extends Construct {
         }),
         volumeClaimTemplates: [
           {
-            metadata: { name: 'data', labels: naming.labels },
+            // volumeClaimTemplates are immutable: no labels that change with the chart version.
+            metadata: { name: 'data', labels: naming.selector },
             spec: {
               accessModes: ['ReadWriteOnce'],
               resources: { requests: { storage: k8s.Quantity.fromString(t.value('.Values.mongodb.persistence.size')) } },

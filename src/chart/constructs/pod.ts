@@ -56,7 +56,7 @@ export function podTemplate(t: Templater, o: PodOptions): k8s.PodTemplateSpec {
 /** The install-time parts of a pod template at `at` (e.g. /spec/template) of `obj`. */
 export function patchPod(t: Templater, obj: ApiObject, at: string, o: Pick<PodOptions, 'key' | 'gpu'>): void {
   const gpu = o.gpu ?? 'false';
-  t.blockAt(obj, `${at}/metadata/annotations`, `toYaml .Values.${o.key}.podAnnotations`);
+  t.spliceAt(obj, `${at}/metadata`, `include "kubevision.podAnnotations" .Values.${o.key}`);
   t.spliceAt(obj, `${at}/spec`, 'include "kubevision.imagePullSecrets" .');
   t.spliceAt(obj, `${at}/spec`, `include "kubevision.scheduling" (list . .Values.${o.key}.placement ${gpu})`);
   t.blockAt(obj, `${at}/spec/containers/0/resources`, `include "kubevision.resources" (list . "${o.key}" ${gpu})`);
