@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { helmOk } from '../helm/run.ts';
@@ -25,8 +25,22 @@ export async function writeRepository(dir: string, charts: PackagedChart[], read
     cpSync(c.source, path.join(dir, 'charts', c.name, c.version), { recursive: true, verbatimSymlinks: true });
   }
   writeFileSync(path.join(dir, 'README.md'), readme);
-  await helmOk(['repo', 'index', dir]);
+  // helm repo index finds archives one folder deep only, and Rancher's layout nests them
+  // two deep (assets/<name>/): index assets/ and put the index at the root.
+  await helmOk(['repo', 'index', path.join(dir, 'assets'), '--url', 'assets']);
+  renameSync(path.join(dir, 'assets', 'index.yaml'), path.join(dir, 'index.yaml'));
+  assertIndexed(path.join(dir, 'index.yaml'), charts);
   stabilizeIndex(path.join(dir, 'index.yaml'));
+}
+
+/** An index that silently misses a chart would publish an empty catalog. */
+function assertIndexed(file: string, charts: PackagedChart[]): void {
+  const index = YAML.parse(readFileSync(file, 'utf8')) as { entries: Record<string, { version: string }[]> };
+  for (const c of charts) {
+    if (!index.entries[c.name]?.some((v) => v.version === c.version)) {
+      throw new Error(`${file}: helm repo index did not list ${c.name} ${c.version}`);
+    }
+  }
 }
 
 /**

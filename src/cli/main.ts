@@ -16,7 +16,7 @@ const USAGE = `kubevision: Helm charts and Rancher catalogs for KubeVision plant
                                      scaffold values/PLANT.yaml
   kubevision list                    list the plants
 
-Options: --values DIR (plant files, default values/), --root DIR (output root, default the project)`;
+Options: --values DIR (plant files, default the project's values/), --root DIR (where charts/ and catalog/ go, default the project)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command, ...args] = positionals;
   const projectRoot = path.resolve(opts.root ?? PROJECT_ROOT);
-  const valuesDir = path.resolve(opts.values ?? path.join(projectRoot, 'values'));
+  const valuesDir = path.resolve(opts.values ?? path.join(PROJECT_ROOT, 'values'));
   if (opts.help || !command) {
     console.log(USAGE);
     return command || opts.help ? 0 : 2;

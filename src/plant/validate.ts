@@ -15,7 +15,7 @@ export class ValuesValidator {
     schema: Record<string, unknown>,
     private readonly rules: Rule[],
   ) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
     this.validate = ajv.compile(schema);
   }
 

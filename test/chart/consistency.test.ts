@@ -1,0 +1,146 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { getPath } from '../../src/params/expr.ts';
+import type { RancherQuestion } from '../../src/chart/files/questions.ts';
+import { BUILD_ROOT } from '../support/paths.ts';
+
+const charts = readdirSync(path.join(BUILD_ROOT, 'charts'));
+const read = (chart: string, file: string) => readFileSync(path.join(BUILD_ROOT, 'charts', chart, file), 'utf8');
+
+function load(chart: string) {
+  const values = YAML.parse(read(chart, 'values.yaml')) as Record<string, unknown>;
+  const schema = JSON.parse(read(chart, 'values.schema.json')) as Record<string, unknown>;
+  const questions = (YAML.parse(read(chart, 'questions.yaml')) as { questions: RancherQuestion[] }).questions;
+  const all = questions.flatMap((q) => [q, ...(q.subquestions ?? [])]);
+  return { values, schema, questions, all };
+}
+
+function schemaAt(schema: Record<string, unknown>, variable: string): Record<string, unknown> | undefined {
+  let cur: Record<string, unknown> | undefined = schema;
+  for (const key of variable.split('.')) cur = (cur?.properties as Record<string, Record<string, unknown>> | undefined)?.[key];
+  return cur;
+}
+
+function setPath(values: Record<string, unknown>, variable: string, value: unknown): void {
+  const keys = variable.split('.');
+  let cur = values;
+  for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+  cur[keys.at(-1)!] = value;
+}
+
+const SCHEMA_TYPE: Record<string, string> = {
+  string: 'string', hostname: 'string', password: 'string', secret: 'string', storageclass: 'string', multiline: 'string',
+  int: 'integer', boolean: 'boolean', enum: 'string',
+};
+const SHOW_IF = /^[\w.]+!?=[\w.-]+((&&|\|\|)[\w.]+!?=[\w.-]+)*$/;
+
+describe.each(charts)('chart %s: the form, values.yaml, the schema and the README agree', (chart) => {
+  const { values, schema, questions, all } = load(chart);
+
+  it('every question has its variable in values.yaml with the same default', () => {
+    expect(all.length).toBeGreaterThan(15);
+    for (const q of all) {
+      expect(getPath(values, q.variable), q.variable).not.toBeUndefined();
+      expect(q.default, q.variable).toEqual(getPath(values, q.variable));
+    }
+  });
+
+  it('every question has its variable in the schema with a matching type, and enum options the schema accepts', () => {
+    for (const q of all) {
+      const s = schemaAt(schema, q.variable);
+      expect(s, q.variable).toBeDefined();
+      expect(SCHEMA_TYPE[q.type], `${q.variable}: ${q.type} is a documented Rancher type`).toBe(s!.type);
+      if (q.type === 'enum') {
+        expect(q.options!.length).toBeGreaterThan(0);
+        for (const o of q.options!) expect(s!.enum, q.variable).toContain(o);
+      }
+      if (q.min !== undefined) expect(q.min).toBe(s!.minimum);
+      if (q.max !== undefined) expect(q.max).toBe(s!.maximum);
+    }
+  });
+
+  it('every required question is required by the schema whenever the form shows it', () => {
+    const ajv = new Ajv({ strict: false });
+    const validate = ajv.compile(schema);
+    const required = all.filter((q) => q.required);
+    expect(required.map((q) => q.variable).sort()).toEqual(
+      ['ingress.tls.clusterIssuer', 'ingress.tls.secretName', 'mongodb.external.existingSecret'].sort(),
+    );
+    for (const q of required) {
+      const v = structuredClone(values);
+      for (const cond of (q.show_if ?? '').split('&&').filter(Boolean)) {
+        const [k, val] = cond.split('=') as [string, string];
+        setPath(v, k, val === 'true' ? true : val === 'false' ? false : val);
+      }
+      setPath(v, 'ingress.host', 'kv.example.com');
+      setPath(v, q.variable, '');
+      expect(validate(v), `${q.variable} empty while shown`).toBe(false);
+      setPath(v, q.variable, 'some-name');
+      expect(validate(v), `${q.variable} set: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it("uses only Rancher's documented question features", () => {
+    for (const q of questions) {
+      expect(typeof q.group).toBe('string');
+      for (const sub of q.subquestions ?? []) {
+        expect(q.type, `${q.variable} reveals subquestions`).toBe('boolean');
+        expect(q.show_subquestion_if).toBe(true);
+        expect(sub.subquestions, 'one level of subquestions only').toBeUndefined();
+      }
+    }
+    for (const q of all) {
+      if (!q.show_if) continue;
+      expect(q.show_if, q.variable).toMatch(SHOW_IF);
+      expect(q.show_if.includes('&&') && q.show_if.includes('||'), 'no mixed and/or').toBe(false);
+      for (const cond of q.show_if.split(/&&|\|\|/)) {
+        expect(getPath(values, cond.split(/!?=/)[0]!), `${q.variable} show_if names a value`).not.toBeUndefined();
+      }
+    }
+  });
+
+  it('the schema is strict and self-contained', () => {
+    const text = read(chart, 'values.schema.json');
+    expect(text).not.toContain('$ref');
+    expect(schema.additionalProperties).toBe(false);
+    expect(new Ajv({ strict: false }).validate(schema, values)).toBe(true);
+  });
+
+  it('the README documents every value with its default', () => {
+    const readme = read(chart, 'README.md');
+    const leaves = (o: unknown, prefix: string): [string, unknown][] =>
+      o && typeof o === 'object' && !Array.isArray(o) && Object.keys(o).length && !prefix.endsWith('Annotations') && !prefix.endsWith('annotations')
+        ? Object.entries(o).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k))
+        : [[prefix, o]];
+    for (const [key, def] of leaves(values, '')) {
+      expect(readme, key).toContain(`| \`${key}\` |`);
+      expect(readme, key).toContain(`\`${JSON.stringify(def).replace(/\|/g, '\\|')}\``);
+    }
+  });
+});
+
+describe('plant forms are tailored to the plant', () => {
+  const q = (chart: string, variable: string) => load(chart).all.find((x) => x.variable === variable);
+
+  it('a plant without cloud nodes offers only on-premise placement and no GPU compute', () => {
+    expect(q('kubevision-stuttgart-body-shop', 'face.placement')?.options).toEqual(['onprem']);
+    expect(q('kubevision-stuttgart-body-shop', 'face.compute')).toBeUndefined();
+  });
+
+  it('a hybrid plant with an on-premise GPU site offers every placement and GPU compute', () => {
+    expect(q('kubevision-linz-assembly', 'face.placement')?.options).toEqual(['onprem', 'cloud', 'any']);
+    expect(q('kubevision-linz-assembly', 'face.compute')).toMatchObject({ options: ['cpu', 'gpu'], default: 'gpu' });
+  });
+
+  it('a cloud-only plant offers only cloud placement', () => {
+    expect(q('kubevision-porto-logistics', 'auth.placement')?.options).toEqual(['cloud']);
+  });
+
+  it('the generic form offers everything', () => {
+    expect(q('kubevision', 'face.placement')?.options).toEqual(['onprem', 'cloud', 'any']);
+    expect(q('kubevision', 'face.compute')?.options).toEqual(['cpu', 'gpu']);
+  });
+});

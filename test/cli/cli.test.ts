@@ -1,0 +1,110 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPlants } from '../../src/build/build.ts';
+import { kubevision } from '../support/cli.ts';
+import { VALUES_DIR } from '../support/paths.ts';
+import { theModel } from '../support/plants.ts';
+import { treeHashes } from '../support/tree.ts';
+
+const tempDir = (name: string) => mkdtempSync(path.join(tmpdir(), `kv-${name}-`));
+
+describe('kubevision plan', () => {
+  it('shows a reviewer where each service of the hybrid plant runs, with its GPU', async () => {
+    const r = await kubevision(['plan', 'linz-assembly']);
+    expect(r.code, r.stderr).toBe(0);
+    const row = (svc: string) => r.stdout.split('\n').find((l) => l.startsWith(`${svc} `)) ?? '';
+    expect(row('frontend')).toMatch(/^frontend\s+cloud\s+-\s+2\s/);
+    expect(row('auth')).toMatch(/^auth\s+cloud\s+-\s+2-6 \(autoscaled\)/);
+    expect(row('face')).toMatch(/^face\s+on-premise\s+1x nvidia\.com\/gpu \(runtime nvidia\)\s+1\s/);
+    expect(row('face')).toContain('nvidia.com/gpu.present=true');
+    expect(row('mongodb')).toMatch(/^mongodb\s+on-premise\s+-\s+1\s/);
+    expect(r.stdout).toContain('dashboard: https://kubevision.linz-assembly.example.com/ via nginx');
+  });
+
+  it('says when the database is external', async () => {
+    const r = await kubevision(['plan', 'porto-logistics']);
+    expect(r.stdout).toContain('mongodb: external');
+    expect(r.stdout).not.toMatch(/^mongodb\s/m);
+  });
+
+  it('names a plant that does not exist', async () => {
+    const r = await kubevision(['plan', 'atlantis']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/atlantis\.yaml: no such plant file/);
+  });
+});
+
+describe('kubevision new', () => {
+  it.each(['hybrid', 'onprem', 'cloud'])('scaffolds a valid %s plant that builds and plans', async (preset) => {
+    const dir = tempDir('new');
+    const r = await kubevision(['new', `plant-${preset}`, '--name', `Plant ${preset}`, '--preset', preset, '--values', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const [plant] = loadPlants(theModel(), dir);
+    expect(plant).toMatchObject({ id: `plant-${preset}`, displayName: `Plant ${preset}` });
+    const plan = await kubevision(['plan', `plant-${preset}`, '--values', dir]);
+    expect(plan.code, plan.stderr).toBe(0);
+  });
+
+  it('never overwrites a plant file and rejects a bad id', async () => {
+    const dir = tempDir('new');
+    expect((await kubevision(['new', 'x1', '--values', dir])).code).toBe(0);
+    const again = await kubevision(['new', 'x1', '--values', dir]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('exists already');
+    const bad = await kubevision(['new', 'Bad_Id', '--values', dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('plant id "Bad_Id"');
+    expect(readdirSync(dir)).toEqual(['x1.yaml']);
+  });
+});
+
+describe('kubevision build', () => {
+  it('fails on an invalid plant with the file and key, exit code 1, and writes nothing', async () => {
+    const root = tempDir('root');
+    const values = tempDir('values');
+    cpSync(VALUES_DIR, values, { recursive: true });
+    writeFileSync(
+      path.join(values, 'broken.yaml'),
+      'plant:\n  displayName: Broken\nvalues:\n  face:\n    placement: edge\n',
+    );
+    const r = await kubevision(['build', '--root', root, '--values', values]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('broken.yaml: values.face.placement: must be one of onprem, cloud, any (got "edge")');
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('rebuilding one plant replaces only that plant and the generic chart', async () => {
+    const root = tempDir('root');
+    expect((await kubevision(['build', '--root', root])).code).toBe(0);
+    const before = treeHashes(root);
+    const r = await kubevision(['build', 'linz-assembly', '--root', root]);
+    expect(r.code, r.stderr).toBe(0);
+    const after = treeHashes(root);
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    const changed = Object.keys(after).filter((f) => after[f] !== before[f]);
+    // helm stamps archives and the index with the time; the sources stay byte-identical.
+    for (const f of changed) expect(f).toMatch(/^(catalog\/(linz-assembly|generic)\/(index\.yaml|assets\/.*\.tgz))$/);
+    expect(existsSync(path.join(root, 'catalog/stuttgart-body-shop/index.yaml'))).toBe(true);
+  });
+
+  it('shows progress when building several plants', async () => {
+    const root = tempDir('root');
+    const r = await kubevision(['build', '--root', root]);
+    expect(r.stderr).toContain('[3/3]');
+    expect(r.stdout).toMatch(/built 3 plant\(s\)/);
+  });
+});
+
+describe('the committed charts and catalogs are what the build makes of the current source', () => {
+  it('charts/ and every catalog chart folder match a fresh build (run npm run build if not)', async () => {
+    const { BUILD_ROOT, PROJECT_ROOT } = await import('../support/paths.ts');
+    const sources = (root: string) =>
+      treeHashes(root, (rel) => rel.endsWith('.tgz') || rel.endsWith('index.yaml') || rel.startsWith('.'));
+    const fresh = { ...sources(path.join(BUILD_ROOT, 'charts')), ...sources(path.join(BUILD_ROOT, 'catalog')) };
+    const committed = { ...sources(path.join(PROJECT_ROOT, 'charts')), ...sources(path.join(PROJECT_ROOT, 'catalog')) };
+    expect(committed).toEqual(fresh);
+    expect(readFileSync(path.join(PROJECT_ROOT, 'catalog/linz-assembly/index.yaml'), 'utf8')).toContain('kubevision-linz-assembly');
+  });
+});
