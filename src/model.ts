@@ -23,7 +23,7 @@ export function projectVersion(): string {
 
 export function buildModel(): Model {
   const defaults = defaultsOf(values);
-  const rules = rulesOf(values);
+  const rules = rulesOf();
   return {
     version: projectVersion(),
     root: values,

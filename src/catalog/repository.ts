@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node
 import path from 'node:path';
 import YAML from 'yaml';
 import { helmOk } from '../helm/run.ts';
+import { toHelmYaml } from '../helm/yaml.ts';
 
 export interface PackagedChart {
   name: string;
@@ -57,7 +58,7 @@ function stabilizeIndex(file: string): void {
   };
   index.generated = stamp;
   for (const versions of Object.values(index.entries)) for (const v of versions) v.created = stamp;
-  writeFileSync(file, YAML.stringify(index, { lineWidth: 0 }));
+  writeFileSync(file, toHelmYaml(index));
 }
 
 export async function packageChart(source: string, outDir: string, name: string, version: string): Promise<PackagedChart> {

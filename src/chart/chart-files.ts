@@ -1,4 +1,4 @@
-import YAML from 'yaml';
+import { toHelmYaml } from '../helm/yaml.ts';
 import type { Group } from '../params/dsl.ts';
 import { requestedCapacity } from './capacity.ts';
 import { chartReadme, notesTxt } from './docs.ts';
@@ -56,7 +56,7 @@ export function chartFiles(c: ChartSpec): Map<string, string> {
       'catalog.cattle.io/requests-memory': capacity.memory,
     },
   };
-  files.set('Chart.yaml', YAML.stringify(chartYaml, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }));
+  files.set('Chart.yaml', toHelmYaml(chartYaml, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }));
   files.set(
     'values.yaml',
     renderValuesYaml(c.root, c.defaults, ` ${c.title}: default values.\n Generated from src/params (one declaration per value). Do not edit; override at install.`),
@@ -64,7 +64,7 @@ export function chartFiles(c: ChartSpec): Map<string, string> {
   files.set('values.schema.json', `${JSON.stringify(renderSchema(c.root, c.defaults, c.title), null, 2)}\n`);
   files.set(
     'questions.yaml',
-    YAML.stringify({ questions: renderQuestions(c.root, c.defaults, c.tailored) }, { lineWidth: 0 }),
+    toHelmYaml({ questions: renderQuestions(c.root, c.defaults, c.tailored) }),
   );
   files.set('app-readme.md', `# ${c.title}\n\n${c.intro}\n`);
   files.set('README.md', chartReadme({ chartName: c.name, title: c.title, intro: c.intro, root: c.root, defaults: c.defaults }));

@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
-import YAML from 'yaml';
 import type { Rule } from '../params/rules.ts';
 import { toGoTemplate } from '../params/expr.ts';
+import { toHelmYaml } from '../helm/yaml.ts';
 import { helpersTpl } from './helpers-tpl.ts';
 import { KubeVisionChart } from './kubevision-chart.ts';
 
@@ -19,7 +19,7 @@ export function synthTemplates(rules: Rule[]): Map<string, string> {
   for (const obj of objects) {
     const file = `${obj.node.scopes.slice(2).map((s) => s.node.id).join('-')}.yaml`;
     if (files.has(file)) throw new Error(`two objects render to templates/${file}`);
-    const body = chart.t.render(YAML.stringify(chart.t.manifest(obj), { lineWidth: 0 }));
+    const body = chart.t.render(toHelmYaml(chart.t.manifest(obj)));
     const condition = chart.t.conditionOf(obj);
     files.set(file, HEADER + (condition ? `{{- if ${condition} }}\n${body}{{- end }}\n` : body));
   }

@@ -1,5 +1,4 @@
-import { leaves, type Group } from './dsl.ts';
-import { and, describe, eq, isFalse, isTrue, or, type Expr } from './expr.ts';
+import { and, eq, isFalse, isTrue, or, type Expr } from './expr.ts';
 import { WORKLOADS } from './kubevision.ts';
 import { SITES, siteTitle } from './service.ts';
 
@@ -68,15 +67,10 @@ const dependencyRules: Rule[] = [
   },
 ];
 
-/** Values that must be non-empty under a condition, declared on the value itself. */
-function requiredRules(root: Group): Rule[] {
-  return [...leaves(root)].flatMap(([path, p]) =>
-    p.kind === 'string' && p.requiredWhen
-      ? [{ key: path, broken: and(p.requiredWhen, eq(path, '')), message: `${path} is required when ${describe(p.requiredWhen)}` }]
-      : [],
-  );
-}
-
-export function rulesOf(root: Group): Rule[] {
-  return [...placementRules(), ...gpuRules(), ...dependencyRules, ...requiredRules(root)];
+/**
+ * The rules of the chart. Values required under a condition (`requiredWhen`) are not
+ * here: the schema's if/then enforces them, and helm checks the schema first.
+ */
+export function rulesOf(): Rule[] {
+  return [...placementRules(), ...gpuRules(), ...dependencyRules];
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import { parseHelmYaml } from '../helm/yaml.ts';
 import { PlantError } from './errors.ts';
 import { coalesce, isMap } from './merge.ts';
 import type { ValuesValidator } from './validate.ts';
@@ -38,7 +38,7 @@ export function loadPlant(file: string, defaults: Record<string, unknown>, valid
   }
   if (RESERVED_IDS.has(id)) problems.push(`file name: "${id}" is reserved for the generic chart`);
 
-  const doc = YAML.parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
+  const doc = parseHelmYaml(readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new PlantError(label, doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`));
   }

@@ -1,7 +1,16 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { findParam, type Group } from '../params/dsl.ts';
-import { evaluate } from '../params/expr.ts';
+import { describe, evaluate } from '../params/expr.ts';
 import type { Rule } from '../params/rules.ts';
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'a whole number',
+  array: 'a list',
+  object: 'a mapping',
+  string: 'a string',
+  boolean: 'true or false',
+  number: 'a number',
+};
 
 /**
  * Checks complete chart values the way helm will: the chart's own JSON schema first,
@@ -44,11 +53,13 @@ export class ValuesValidator {
       case 'enum':
         return `${key}: must be one of ${(p.allowedValues as string[]).join(', ')}${got(e.data)}`;
       case 'type':
-        return `${key}: must be ${p.type === 'integer' ? 'a whole number' : `a ${String(p.type)}`}${got(e.data)}`;
+        return `${key}: must be ${TYPE_NAMES[String(p.type)] ?? String(p.type)}${got(e.data)}`;
       case 'pattern':
         return `${key}: must be ${param && 'patternName' in param && param.patternName ? param.patternName : `matching ${String(p.pattern)}`}${got(e.data)}`;
       case 'minLength':
-        return `${key}: must not be empty`;
+        return param?.kind === 'string' && param.requiredWhen
+          ? `${key}: is required when ${describe(param.requiredWhen)}`
+          : `${key}: must not be empty`;
       default:
         return `${key}: ${e.message ?? e.keyword}${got(e.data)}`;
     }

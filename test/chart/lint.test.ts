@@ -1,11 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { HelmMajor } from '../../src/helm/binary.ts';
 import { genericChartDir, helm, plantChartDir, plantIds, plantOverridesFile } from '../support/plants.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kubevision-lint-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** chart-testing style: every chart, once per plant values file, with Rancher's Helm 3 and with Helm 4. */
 describe.each<HelmMajor>([3, 4])('helm %i lint --strict', (major) => {

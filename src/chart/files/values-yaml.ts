@@ -1,4 +1,5 @@
-import YAML, { isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
+import { helmYamlDocument } from '../../helm/yaml.ts';
 import type { Group, Param } from '../../params/dsl.ts';
 
 /**
@@ -6,7 +7,7 @@ import type { Group, Param } from '../../params/dsl.ts';
  * that readme generators and people both read.
  */
 export function renderValuesYaml(root: Group, defaults: Record<string, unknown>, header: string): string {
-  const doc = new YAML.Document(defaults);
+  const doc = helmYamlDocument(defaults);
   annotate(doc.contents as YAMLMap, root, '');
   doc.commentBefore = header;
   return doc.toString({ lineWidth: 0 });
