@@ -82,7 +82,7 @@ export const values: Group = group('KubeVision', {
       }),
     }),
     auth: group('Credentials of the bundled MongoDB', {
-      existingSecret: str('', 'Existing Secret with key mongodb-root-password; empty generates one and keeps it across upgrades', {
+      existingSecret: str('', 'Existing Secret with keys mongodb-root-password and mongodb-uri (what the services connect with); empty generates both and keeps them across upgrades', {
         ...patterns.optionalResourceName,
         question: { label: 'Existing Secret with the MongoDB root password', group: 'Database', type: 'secret', showIf: eq('mongodb.mode', 'bundled') },
       }),
