@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { chartFiles } from '../chart/chart-files.ts';
 import { catalogReadme } from '../catalog/readme.ts';
-import { packageChart, writeRepository, type PackagedChart } from '../catalog/repository.ts';
+import type { ChartSpec } from '../chart/chart-files.ts';
+import { packageChart, Repository, type ChartSource, type PackagedChart } from '../catalog/repository.ts';
 import { buildModel, type Model } from '../model.ts';
 import { PlantError } from '../plant/errors.ts';
 import { loadPlant, plantFiles, plantIdOf, type Plant } from '../plant/load.ts';
@@ -18,12 +19,16 @@ export interface BuildOptions {
   /** Build only these plants (ids); default all. */
   only?: string[];
   onProgress?: (done: number, total: number, plant: string) => void;
+  /** Repackage every catalog even when its published sources are unchanged. */
+  force?: boolean;
 }
 
 export interface BuildResult {
   plants: string[];
   /** Project-relative folders written. */
   outputs: string[];
+  /** Catalogs whose published archives and index were kept: their sources did not change. */
+  reused: string[];
 }
 
 /** Thrown when one or more plant files are invalid; nothing was written. */
@@ -61,25 +66,47 @@ export function loadPlants(model: Model, valuesDir: string, only?: string[]): Pl
 export async function build(o: BuildOptions): Promise<BuildResult> {
   const model = buildModel();
   const plants = loadPlants(model, o.valuesDir ?? path.join(o.projectRoot, 'values'), o.only);
-  const full = !o.only;
   const staging = new Staging(o.projectRoot);
   try {
-    const generic = genericChart(model);
-    const genericDir = staging.path('charts', GENERIC_CHART);
-    staging.writeTree(genericDir, chartFiles(generic));
-    const genericPkg = await packageChart(genericDir, staging.path('packages'), generic.name, generic.version);
-    await writeRepository(staging.path('catalog', GENERIC_CATALOG), [genericPkg], catalogReadme([genericPkg], null));
-
-    let done = 0;
-    await mapLimit(plants, async (plant) => {
-      const spec = plantChart(model, plant);
+    const stage = (spec: ChartSpec): ChartSource => {
       const dir = staging.path('charts', spec.name);
       staging.writeTree(dir, chartFiles(spec));
-      const pkg: PackagedChart = await packageChart(dir, staging.path('packages'), spec.name, spec.version);
-      await writeRepository(staging.path('catalog', plant.id), [pkg, genericPkg], catalogReadme([pkg, genericPkg], plant));
-      o.onProgress?.(++done, plants.length, plant.id);
+      return { name: spec.name, version: spec.version, dir };
+    };
+    const generic = stage(genericChart(model));
+    let genericPackage: Promise<PackagedChart> | undefined;
+    const packaged = (c: ChartSource) =>
+      c === generic
+        ? (genericPackage ??= packageChart(generic, staging.path('packages')))
+        : packageChart(c, staging.path('packages'));
+
+    /** One catalog folder; true when the published one could be kept as it is. */
+    const catalog = async (id: string, charts: ChartSource[], readme: string): Promise<boolean> => {
+      const repo = new Repository(staging.path('catalog', id));
+      repo.writeSources(charts, readme);
+      if (!o.force && repo.reuse(path.join(o.projectRoot, 'catalog', id), charts)) return true;
+      await repo.index(await Promise.all(charts.map(packaged)));
+      return false;
+    };
+
+    const jobs: { id: string; run: () => Promise<boolean> }[] = [
+      { id: GENERIC_CATALOG, run: () => catalog(GENERIC_CATALOG, [generic], catalogReadme([generic], null)) },
+      ...plants.map((plant) => ({
+        id: plant.id,
+        run: () => {
+          const own = stage(plantChart(model, plant));
+          return catalog(plant.id, [own, generic], catalogReadme([own, generic], plant));
+        },
+      })),
+    ];
+    let done = 0;
+    const reused = await mapLimit(jobs, async (job) => {
+      const kept = await job.run();
+      if (job.id !== GENERIC_CATALOG) o.onProgress?.(++done, plants.length, job.id);
+      return kept;
     });
 
+    const full = !o.only;
     const outputs = full
       ? ['charts', 'catalog']
       : [
@@ -87,9 +114,13 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
           path.join('catalog', GENERIC_CATALOG),
           ...plants.flatMap((p) => [path.join('charts', plantChart(model, p).name), path.join('catalog', p.id)]),
         ];
-    if (full) staging.writeTree(staging.path('catalog'), new Map([['README.md', catalogReadme([genericPkg], 'all')]]));
+    if (full) staging.writeTree(staging.path('catalog'), new Map([['README.md', catalogReadme([generic], 'all')]]));
     staging.publish(outputs);
-    return { plants: plants.map((p) => p.id), outputs };
+    return {
+      plants: plants.map((p) => p.id),
+      outputs,
+      reused: jobs.filter((_, i) => reused[i]).map((j) => j.id),
+    };
   } finally {
     staging.dispose();
   }

@@ -1,8 +1,8 @@
 import type { Plant } from '../plant/load.ts';
-import type { PackagedChart } from './repository.ts';
+import type { ChartSource } from './repository.ts';
 
 /** The README at the root of a catalog repository: how a plant adds it to Rancher. */
-export function catalogReadme(charts: PackagedChart[], plant: Plant | 'all' | null): string {
+export function catalogReadme(charts: ChartSource[], plant: Plant | 'all' | null): string {
   if (plant === 'all') {
     return `# KubeVision catalogs
 

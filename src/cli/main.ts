@@ -10,7 +10,8 @@ const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 
 const USAGE = `kubevision: Helm charts and Rancher catalogs for KubeVision plants
 
-  kubevision build [PLANT...]        build every plant (default) or only the named ones
+  kubevision build [PLANT...]        build every plant (default) or only the named ones;
+                                     unchanged catalogs are kept as published (--force remakes them)
   kubevision plan PLANT              print which service runs where for a plant
   kubevision new PLANT [--name "Display Name"] [--preset hybrid|onprem|cloud]
                                      scaffold values/PLANT.yaml
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
       preset: { type: 'string', default: 'hybrid' },
       values: { type: 'string' },
       root: { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,10 +47,12 @@ async function main(argv: string[]): Promise<number> {
         projectRoot,
         valuesDir,
         only: args.length ? args : undefined,
+        force: opts.force,
         onProgress: progress ? (done, total, plant) => process.stderr.write(`[${done}/${total}] ${plant}\n`) : undefined,
       });
       const secs = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(`built ${result.plants.length} plant(s) in ${secs}s: ${result.outputs.join(', ')}`);
+      const kept = result.reused.length ? ` (${result.reused.length} catalog(s) unchanged, kept as published)` : '';
+      console.log(`built ${result.plants.length} plant(s) in ${secs}s${kept}: ${result.outputs.join(', ')}`);
       return 0;
     }
     case 'plan': {

