@@ -1,4 +1,4 @@
-import { bool, group, int, list, map, oneOf, str, type Group, type Param } from './dsl.ts';
+import { bool, group, int, map, oneOf, str, type Group, type Param } from './dsl.ts';
 import { and, eq, isTrue } from './expr.ts';
 import { patterns } from './patterns.ts';
 

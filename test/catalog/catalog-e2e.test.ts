@@ -1,23 +1,17 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../src/plan/render.ts';
 import { catalogDir, files, isolatedHelmEnv, serveStatic, sha256, walk } from '../support/catalog.ts';
 import { BUILD_ROOT, PROJECT_ROOT } from '../support/paths.ts';
 import { byKind, component, helm, thePlants } from '../support/plants.ts';
+import { tempDirs } from '../support/temp.ts';
 
 const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const plants = thePlants();
 
-const temps: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(path.join(tmpdir(), `kubevision-${prefix}-`));
-  temps.push(dir);
-  return dir;
-};
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs();
 
 interface IndexEntry {
   name: string;

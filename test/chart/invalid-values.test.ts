@@ -1,12 +1,12 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build, InvalidPlantsError, loadPlants } from '../../src/build/build.ts';
 import { parseHelmYaml } from '../../src/helm/yaml.ts';
 import { PLANT_ID, RESERVED_IDS } from '../../src/plant/load.ts';
 import { snapshot } from '../support/catalog.ts';
+import { tempDirs } from '../support/temp.ts';
 import { FIXTURES, VALUES_DIR } from '../support/paths.ts';
 import { genericChartDir, helm, theModel, writeYaml } from '../support/plants.ts';
 
@@ -35,13 +35,7 @@ const cases: Case[] = readdirSync(CORPUS)
     return { file, text, expects: headerLines(text, 'expect'), helmExpects: headerLines(text, 'helm') };
   });
 
-const temps: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(path.join(tmpdir(), `kubevision-${prefix}-`));
-  temps.push(dir);
-  return dir;
-};
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs();
 
 /** The plant file alone in a fresh values folder, loaded the way the build loads it. */
 function loadAlone(c: Case): InvalidPlantsError {

@@ -1,14 +1,14 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlants } from '../../src/build/build.ts';
 import { kubevision } from '../support/cli.ts';
 import { VALUES_DIR } from '../support/paths.ts';
 import { theModel } from '../support/plants.ts';
+import { tempDirs } from '../support/temp.ts';
 import { treeHashes } from '../support/tree.ts';
 
-const tempDir = (name: string) => mkdtempSync(path.join(tmpdir(), `kv-${name}-`));
+const tempDir = tempDirs();
 
 describe('kubevision plan', () => {
   it('shows a reviewer where each service of the hybrid plant runs, with its GPU', async () => {
