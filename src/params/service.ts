@@ -107,6 +107,7 @@ export function appService(service: string, s: ServiceSpec): Group {
 /** The GPU-related facts of one site. */
 export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }): Group {
   const title = siteTitle[site];
+  const Title = title.charAt(0).toUpperCase() + title.slice(1);
   const enabled = isTrue(`sites.${site}.enabled`);
   return group(`How the plant marks its ${title} nodes`, {
     enabled: bool(o.enabled, `The plant has ${title} nodes`, {
@@ -115,16 +116,16 @@ export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }):
     nodeLabel: group(`The label every ${title} node carries`, {
       key: str('kubevision.io/site', 'Label key', {
         ...patterns.labelKey,
-        question: { label: `${title} node label key`, group: 'Sites', showIf: enabled },
+        question: { label: `${Title} node label key`, group: 'Sites', showIf: enabled },
       }),
       value: str(site, 'Label value', {
         ...patterns.labelValue,
-        question: { label: `${title} node label value`, group: 'Sites', showIf: enabled },
+        question: { label: `${Title} node label value`, group: 'Sites', showIf: enabled },
       }),
     }),
     taint: group(`A taint that keeps other workloads off ${title} nodes`, {
       enabled: bool(o.taint, `${title} nodes carry this taint, so KubeVision tolerates it`, {
-        question: { label: `${title} nodes are tainted`, group: 'Sites', showIf: enabled },
+        question: { label: `${Title} nodes are tainted`, group: 'Sites', showIf: enabled },
       }),
       key: str('kubevision.io/site', 'Taint key', {
         ...patterns.labelKey,
@@ -135,7 +136,7 @@ export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }):
     }),
     gpu: group(`GPU nodes at the ${title} site`, {
       enabled: bool(false, `Some ${title} nodes have NVIDIA GPUs (device plugin installed)`, {
-        question: { label: `${title} site has GPU nodes`, group: 'Sites', showIf: enabled },
+        question: { label: `${Title} site has GPU nodes`, group: 'Sites', showIf: enabled },
       }),
       nodeLabel: group('The label GPU nodes carry (NVIDIA GPU feature discovery sets this one)', {
         key: str('nvidia.com/gpu.present', 'Label key', patterns.labelKey),
@@ -150,7 +151,7 @@ export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }):
       resourceName: str('nvidia.com/gpu', 'Extended resource the device plugin advertises', patterns.labelKey),
       runtimeClassName: str('nvidia', 'RuntimeClass that exposes the GPU to containers (k3s: nvidia); empty for the node default', {
         ...patterns.optionalResourceName,
-        question: { label: `${title} GPU RuntimeClass`, group: 'Sites', showIf: isTrue(`sites.${site}.gpu.enabled`) },
+        question: { label: `${Title} GPU RuntimeClass`, group: 'Sites', showIf: isTrue(`sites.${site}.gpu.enabled`) },
       }),
     }),
   });
