@@ -1,0 +1,45 @@
+import type { Request } from 'express';
+import { HttpError } from '../../shared/http.ts';
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const DATA_URL = /^data:image\/(jpeg|png);base64,/;
+export const SUBJECT = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const invalid = (field: string, message: string) => new HttpError(400, 'invalid_field', `${field}: ${message}`, { field });
+
+export function subjectOf(req: Request): string {
+  const s = String(req.params.subject);
+  if (!SUBJECT.test(s)) throw new HttpError(400, 'invalid_subject', 'subject: 1 to 128 letters, digits or ._:-', { field: 'subject' });
+  return s;
+}
+
+/**
+ * Images come as JSON `{ "images": ["<base64 or data URL>", ...] }` or, one at a time,
+ * as a raw image/jpeg or image/png body.
+ */
+export function imagesOf(req: Request, maxImages: number, maxBytes: number): Uint8Array[] {
+  if (Buffer.isBuffer(req.body)) {
+    if (req.body.length === 0) throw invalid('body', 'empty image');
+    return [req.body];
+  }
+  const body = req.body as { images?: unknown } | undefined;
+  if (!body || typeof body !== 'object') throw invalid('body', 'send JSON {"images": [...]} or an image/jpeg or image/png body');
+  const images = body.images;
+  if (!Array.isArray(images) || images.length === 0) throw invalid('images', 'must be a non-empty list of base64 images');
+  if (images.length > maxImages) throw invalid('images', `at most ${maxImages} images in one request`);
+  return images.map((img, i) => {
+    if (typeof img !== 'string') throw invalid(`images[${i}]`, 'must be a base64 string');
+    const b64 = img.replace(DATA_URL, '').replace(/\s+/g, '');
+    if (!BASE64.test(b64)) throw invalid(`images[${i}]`, 'is not valid base64');
+    const bytes = Buffer.from(b64, 'base64');
+    if (bytes.length > maxBytes) throw new HttpError(413, 'image_too_large', `images[${i}]: ${bytes.length} bytes; at most ${maxBytes}`, { field: `images[${i}]` });
+    return bytes;
+  });
+}
+
+export function optionalString(req: Request, field: string): string | undefined {
+  const v = (req.body as Record<string, unknown> | undefined)?.[field];
+  if (v === undefined || Buffer.isBuffer(req.body)) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > 200) throw invalid(field, 'must be a non-empty string');
+  return v;
+}

@@ -1,0 +1,19 @@
+import type { Backend } from '../engine/human.ts';
+import type { DecodeLimits } from '../engine/decode.ts';
+import type { Detection } from '../engine/detect.ts';
+import type { RejectReason } from '../engine/rejection.ts';
+
+export interface WorkerInit {
+  backend: Backend;
+  limits: DecodeLimits;
+}
+
+export type FromWorker =
+  | { type: 'ready'; loadMs: number; backend: string }
+  | { type: 'fatal'; message: string }
+  | { type: 'done'; id: number; detection: Detection }
+  | { type: 'rejected'; id: number; reason: RejectReason; message: string }
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'memory'; id: number; tensors: number; rss: number };
+
+export type ToWorker = { type: 'detect'; id: number; image: Uint8Array } | { type: 'memory'; id: number };

@@ -1,0 +1,102 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { baseApp, finishApp, requireServiceToken } from '../../shared/http.ts';
+import { createLogger, type Logger } from '../../shared/log.ts';
+import { openStore } from '../../shared/store/open.ts';
+import { StoreUnavailableError, type DocumentStore } from '../../shared/store/types.ts';
+import type { FaceConfig } from './config.ts';
+import { createFaceMetrics } from './metrics.ts';
+import { openapi } from './openapi.ts';
+import { InferencePool } from './pool/pool.ts';
+import { faceRoutes } from './routes.ts';
+import { FaceService } from './service.ts';
+import { FaceStore } from './store.ts';
+
+export interface FaceServer {
+  /** Listens, then loads the models; resolves when ready to analyse. */
+  start(): Promise<{ url: string }>;
+  close(): Promise<void>;
+  pool: InferencePool;
+}
+
+/**
+ * The database is opened lazily and again after a failure, so the service starts (and
+ * says "not ready") while the database is down, and recovers when it returns.
+ */
+function lazyStore(url: string | undefined, dataDir: string, namespace: string | undefined, log: Logger) {
+  let opening: Promise<{ db: DocumentStore; face: FaceStore }> | null = null;
+  const get = () => {
+    opening ??= (async () => {
+      const db = await openStore(url, { dataDir, namespace });
+      try {
+        return { db, face: await FaceStore.open(db) };
+      } catch (e) {
+        await db.close().catch(() => undefined);
+        throw e;
+      }
+    })().catch((e: unknown) => {
+      opening = null;
+      log.warn({ err: e }, 'database not available');
+      throw e instanceof StoreUnavailableError ? e : new StoreUnavailableError((e as Error).message, { cause: e });
+    });
+    return opening;
+  };
+  return {
+    face: async () => (await get()).face,
+    ping: async () => (await get()).db.ping(),
+    close: async () => {
+      if (opening) await (await opening.catch(() => null))?.db.close();
+    },
+  };
+}
+
+export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespace?: string } = {}): FaceServer {
+  const log = opts.log ?? createLogger('face');
+  const metrics = createFaceMetrics();
+  const pool = new InferencePool({
+    size: cfg.workers,
+    queueMax: cfg.queueMax,
+    init: { backend: cfg.backend, limits: { maxPixels: cfg.maxPixels, analysisSide: cfg.analysisSide, minSide: 64 } },
+    log,
+    onQueueChange: (d) => metrics.queueDepth.set(d),
+    onWait: (s) => metrics.queueWait.observe(s),
+  });
+  const store = lazyStore(cfg.mongodbUri ?? cfg.databaseUrl, cfg.dataDir, opts.namespace, log);
+  const service = new FaceService(cfg, pool, store.face, metrics);
+
+  const app = baseApp({
+    log,
+    metrics,
+    readiness: async () => {
+      const models = pool.ready ? 'ok' : 'loading';
+      const database = await store.ping().then(
+        () => 'ok',
+        () => 'unavailable',
+      );
+      return { ready: models === 'ok' && database === 'ok', checks: { models, database } };
+    },
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use('/v1', requireServiceToken(cfg.token), faceRoutes(cfg, service, store.face));
+  finishApp(app, log);
+
+  let server: Server | undefined;
+  return {
+    pool,
+    async start() {
+      server = app.listen(cfg.port, cfg.host);
+      await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
+      const { port } = server.address() as AddressInfo;
+      await pool.start();
+      log.info({ port, backend: cfg.backend, workers: cfg.workers, loadMs: Math.round(pool.loadMs) }, 'face service ready');
+      return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
+    },
+    async close() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await pool.close();
+      await store.close();
+    },
+  };
+}

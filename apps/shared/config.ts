@@ -1,0 +1,67 @@
+/**
+ * Service configuration comes from the environment (the names the charts set). Each
+ * setting is declared once with its type, default and limits; a missing or invalid
+ * one stops start-up with a message naming the variable.
+ */
+export type Setting =
+  | { type: 'string'; env: string; default?: string; required?: boolean; secret?: boolean; description: string }
+  | { type: 'int'; env: string; default: number; min: number; max: number; description: string }
+  | { type: 'number'; env: string; default: number; min: number; max: number; description: string }
+  | { type: 'boolean'; env: string; default: boolean; description: string }
+  | { type: 'enum'; env: string; default: string; options: readonly string[]; description: string };
+
+type ValueOf<S extends Setting> = S extends { type: 'int' | 'number' }
+  ? number
+  : S extends { type: 'boolean' }
+    ? boolean
+    : S extends { type: 'enum'; options: readonly (infer O)[] }
+      ? O
+      : S extends { required: true }
+        ? string
+        : S extends { default: string }
+          ? string
+          : string | undefined;
+
+export type ConfigOf<T extends Record<string, Setting>> = { [K in keyof T]: ValueOf<T[K]> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig<T extends Record<string, Setting>>(spec: T, env: NodeJS.ProcessEnv = process.env): ConfigOf<T> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, s] of Object.entries(spec)) {
+    const raw = env[s.env];
+    const given = raw !== undefined && raw !== '';
+    const shown = (v: string) => (s.type === 'string' && s.secret ? '(hidden)' : JSON.stringify(v));
+    switch (s.type) {
+      case 'string':
+        if (!given && s.required) problems.push(`${s.env}: is required (${s.description})`);
+        out[key] = given ? raw : s.default;
+        break;
+      case 'int':
+      case 'number': {
+        const n = given ? Number(raw) : s.default;
+        if (!Number.isFinite(n) || (s.type === 'int' && !Number.isInteger(n)) || n < s.min || n > s.max) {
+          problems.push(`${s.env}: must be ${s.type === 'int' ? 'a whole number' : 'a number'} from ${s.min} to ${s.max} (got ${shown(raw ?? '')})`);
+        }
+        out[key] = n;
+        break;
+      }
+      case 'boolean':
+        if (given && !['true', 'false', '1', '0'].includes(raw)) problems.push(`${s.env}: must be true or false (got ${shown(raw)})`);
+        out[key] = given ? raw === 'true' || raw === '1' : s.default;
+        break;
+      case 'enum':
+        if (given && !s.options.includes(raw)) problems.push(`${s.env}: must be one of ${s.options.join(', ')} (got ${shown(raw)})`);
+        out[key] = given ? raw : s.default;
+        break;
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out as ConfigOf<T>;
+}

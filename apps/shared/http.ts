@@ -1,0 +1,121 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
+import type { Logger } from './log.ts';
+import type { ServiceMetrics } from './metrics.ts';
+import { StoreUnavailableError } from './store/types.ts';
+
+/** An error the client caused or should know about: status, a machine-readable code, a message. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, string>;
+}
+
+export interface BaseAppOptions {
+  log: Logger;
+  metrics: ServiceMetrics;
+  /** What /readyz reports: models loaded, database reachable, ... */
+  readiness: () => Promise<Readiness>;
+}
+
+/**
+ * The parts every service shares: no framework banner, request ids and access logs,
+ * request metrics by route, /healthz (alive), /readyz (can serve), /metrics.
+ */
+export function baseApp(o: BaseAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    const id = req.get('x-request-id') ?? randomUUID();
+    res.setHeader('x-request-id', id);
+    res.on('finish', () => {
+      const route = (res.locals.route as string | undefined) ?? (req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched');
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      o.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      o.metrics.httpDuration.observe({ method: req.method, route }, seconds);
+      if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+        o.log.info({ req: { id, method: req.method, route }, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      }
+    });
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const r = await o.readiness();
+    res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
+  });
+  return app;
+}
+
+/**
+ * An async route handler that records its route for metrics and logs: after an error
+ * Express has already left the router, and req.baseUrl no longer says where it was.
+ */
+export function handle(fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return async (req, res) => {
+    res.locals.route = `${req.baseUrl}${String(req.route?.path ?? '')}`;
+    await fn(req, res);
+  };
+}
+
+/** 404 for unknown routes and one JSON error shape for everything that fails. */
+export function finishApp(app: Express, log: Logger): void {
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
+  const handler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+    const e = toHttpError(err);
+    if (e.status >= 500) log.error({ err, path: req.path }, 'request failed');
+    for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+    res.status(e.status).json({ error: { code: e.code, message: e.message, ...e.details } });
+  };
+  app.use(handler);
+}
+
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof StoreUnavailableError) {
+    return new HttpError(503, 'database_unavailable', 'the database is unavailable; try again shortly', {}, { 'retry-after': '2' });
+  }
+  const e = err as { type?: string; status?: number; limit?: number; message?: string };
+  if (e.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', `request body over ${e.limit} bytes`);
+  if (e.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return new HttpError(415, 'unsupported_encoding', e.message ?? 'unsupported encoding');
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
+  return new HttpError(500, 'internal', 'internal error');
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Service-to-service calls carry `Authorization: Bearer <token>`. Compared in constant
+ * time (over digests, so length does not leak either).
+ */
+export function requireServiceToken(token: string): RequestHandler {
+  const expected = digest(token);
+  return (req, _res, next) => {
+    const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
+    if (!m || !timingSafeEqual(digest(m[1]!), expected)) {
+      next(new HttpError(401, 'unauthorized', 'missing or wrong service credential', {}, { 'www-authenticate': 'Bearer' }));
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,401 @@
+/**
+ * One behavioural contract for every backend of the document store: PGlite in memory, the
+ * PostgreSQL server of the test machines, and MongoDB when MONGODB_URI names one.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Doc, type MaintainedStore, DuplicateKeyError, MongoStore, StoreUnavailableError, describeStore, openStore } from './index.ts';
+
+const PG_URL = process.env.KUBEVISION_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const MONGODB_URI = process.env.MONGODB_URI;
+const PG_START = 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
+
+async function dropPgSchema(namespace: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2_000 });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`).finally(() => client.end());
+}
+
+const uniqueNamespace = () => `kv_test_${randomBytes(5).toString('hex')}`;
+
+interface Backend {
+  name: string;
+  /** A store on a fresh or the given namespace; the same namespace means the same database. */
+  open(namespace: string): Promise<MaintainedStore>;
+  /** Whether two open() calls with one namespace reach the same data (not PGlite in memory). */
+  shared: boolean;
+  drop(namespace: string): Promise<void>;
+  /** Fails the suite with what to do when the database does not answer. */
+  check(store: MaintainedStore): Promise<void>;
+}
+
+/** The PostgreSQL server is part of this project's test machines: its absence is a failure, not a skip. */
+async function requireAnswer(store: MaintainedStore, url: string, hint = ''): Promise<void> {
+  try {
+    await store.ping();
+  } catch (err) {
+    await store.close();
+    throw new Error(`${store.kind} at ${describeStore(url)} does not answer${hint}`, { cause: err });
+  }
+}
+const PG_HINT = `; this project's tests need it: start it with \`${PG_START}\``;
+
+const backends: Backend[] = [
+  {
+    name: 'pglite (memory)',
+    open: (namespace) => openStore('pglite:memory', { namespace }),
+    shared: false,
+    drop: async () => {},
+    check: (store) => requireAnswer(store, 'pglite:memory'),
+  },
+  {
+    name: 'postgres server',
+    open: (namespace) => openStore(PG_URL, { namespace }),
+    shared: true,
+    drop: dropPgSchema,
+    check: (store) => requireAnswer(store, PG_URL, PG_HINT),
+  },
+];
+if (MONGODB_URI) {
+  backends.push({
+    name: 'mongodb',
+    open: (namespace) => openStore(MONGODB_URI, { namespace }),
+    shared: true,
+    drop: async (namespace) => {
+      const store = new MongoStore(MONGODB_URI, { namespace });
+      await store.db.dropDatabase().finally(() => store.close());
+    },
+    check: (store) => requireAnswer(store, MONGODB_URI),
+  });
+}
+
+interface Item extends Doc {
+  name: string;
+  n: number;
+  flag: boolean;
+  at: string;
+  note?: string;
+}
+interface User extends Doc {
+  email: string;
+  plant: string;
+  login: string;
+}
+interface Counter extends Doc {
+  hits: number;
+  fails?: number;
+  kind?: string;
+}
+interface Session extends Doc {
+  user: string;
+  expiresAt: string;
+}
+
+const item = (id: string, n: number, flag: boolean, at: string, name = `item-${id}`): Item => ({ id, name, n, flag, at });
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+const ids = (docs: Doc[]) => docs.map((d) => d.id);
+
+for (const backend of backends) {
+  describe(`${backend.name} backend`, () => {
+    const namespace = uniqueNamespace();
+    const extraNamespaces: string[] = [];
+    let store: MaintainedStore;
+
+    beforeAll(async () => {
+      store = await backend.open(namespace);
+      await backend.check(store);
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      for (const ns of [namespace, ...extraNamespaces]) await backend.drop(ns).catch(() => {}); // unreachable: reported above
+    });
+
+    it('inserts, gets and finds by string, number and boolean fields', async () => {
+      const items = await store.collection<Item>({ name: 'items' });
+      const docs = [item('a', 2, true, '2024-01-02T00:00:00.000Z'), item('b', 10, false, '2024-01-10T00:00:00.000Z'), item('c', 20, true, '2023-12-31T23:00:00.000Z', 'same')];
+      docs.push(item('d', 2, false, '2024-01-05T00:00:00.000Z', 'same'));
+      for (const doc of docs) await items.insert(doc);
+
+      expect(await items.get('a')).toEqual(docs[0]);
+      expect(await items.get('nope')).toBeNull();
+      expect(ids(await items.find({ n: 2 }, { sort: { field: 'id', order: 'asc' } }))).toEqual(['a', 'd']);
+      expect(ids(await items.find({ flag: false }, { sort: { field: 'id', order: 'asc' } }))).toEqual(['b', 'd']);
+      expect(ids(await items.find({ name: 'same', flag: true }))).toEqual(['c']);
+      expect(ids(await items.find({ id: 'b' }))).toEqual(['b']);
+      expect(await items.find({ n: 3 })).toEqual([]);
+      // Types are kept: the string "2" is not the number 2.
+      expect(await items.find({ n: '2' } as never)).toEqual([]);
+      expect(await items.count({})).toBe(4);
+      expect(await items.count({ n: 2 })).toBe(2);
+      expect(await items.count({ flag: true, n: 20 })).toBe(1);
+    });
+
+    it('sorts numbers numerically and ISO times chronologically, with a limit', async () => {
+      const items = await store.collection<Item>({ name: 'items' });
+      expect(ids(await items.find({}, { sort: { field: 'n', order: 'asc' } }))).toEqual(['a', 'd', 'b', 'c']); // 2, 2, 10, 20
+      expect(ids(await items.find({}, { sort: { field: 'n', order: 'desc' } }))).toEqual(['c', 'b', 'a', 'd']);
+      expect(ids(await items.find({}, { sort: { field: 'at', order: 'asc' } }))).toEqual(['c', 'a', 'd', 'b']);
+      expect(ids(await items.find({}, { sort: { field: 'at', order: 'desc' }, limit: 2 }))).toEqual(['b', 'd']);
+      expect(ids(await items.find({ flag: true }, { sort: { field: 'n', order: 'desc' }, limit: 1 }))).toEqual(['c']);
+      expect(await items.find({}, { limit: 0 })).toEqual([]);
+      await expect(items.find({}, { limit: -1 })).rejects.toThrow(TypeError);
+    });
+
+    it('updates by shallow merge and returns null when the document is absent', async () => {
+      const items = await store.collection<Item>({ name: 'items' });
+      expect(await items.update('a', { note: 'x', n: 3 })).toEqual({ ...item('a', 3, true, '2024-01-02T00:00:00.000Z'), note: 'x' });
+      expect(await items.get('a')).toMatchObject({ n: 3, note: 'x', flag: true });
+      expect(await items.update('nope', { n: 1 })).toBeNull();
+      expect(await items.get('nope')).toBeNull();
+      expect(await items.update('a', {})).toMatchObject({ n: 3 });
+    });
+
+    it('rejects a taken id or unique value with DuplicateKeyError and changes nothing', async () => {
+      const users = await store.collection<User>({ name: 'users', indexes: [{ fields: ['email'], unique: true }, { fields: ['plant', 'login'], unique: true }, { fields: ['plant'] }] });
+      const ann = { id: 'u1', email: 'ann@example.com', plant: 'p1', login: 'ann' };
+      await users.insert(ann);
+
+      const byEmail = await users.insert({ id: 'u2', email: ann.email, plant: 'p1', login: 'bob' }).catch((e: unknown) => e);
+      expect(byEmail).toBeInstanceOf(DuplicateKeyError);
+      expect(byEmail).toMatchObject({ collection: 'users', detail: 'email' });
+      expect((byEmail as Error).message).toContain('users');
+      await expect(users.insert({ ...ann, email: 'other@example.com', login: 'x' })).rejects.toMatchObject({ name: 'DuplicateKeyError', detail: 'id' });
+      await expect(users.insert({ id: 'u3', email: 'c@example.com', plant: 'p1', login: 'ann' })).rejects.toMatchObject({ detail: 'plant, login' });
+      // The same login on another plant is fine.
+      await users.insert({ id: 'u4', email: 'd@example.com', plant: 'p2', login: 'ann' });
+
+      await expect(users.update('u4', { email: ann.email })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await users.get('u4')).toMatchObject({ email: 'd@example.com' });
+      expect(await users.get('u1')).toEqual(ann);
+      expect(await users.count({})).toBe(2);
+      expect(ids(await users.find({ email: ann.email }))).toEqual(['u1']);
+    });
+
+    it('stores all of an insertMany batch or none of it', async () => {
+      const users = await store.collection<User>({ name: 'users', indexes: [{ fields: ['email'], unique: true }] });
+      const user = (id: string, email: string): User => ({ id, email, plant: 'p3', login: id });
+      await expect(users.insertMany([user('m1', 'm1@example.com'), user('m2', 'ann@example.com'), user('m3', 'm3@example.com')])).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(users.insertMany([user('m1', 'm1@example.com'), user('m1', 'again@example.com')])).rejects.toMatchObject({ detail: 'id' });
+      expect(await users.count({ plant: 'p3' })).toBe(0);
+      expect(await users.get('m1')).toBeNull();
+
+      await users.insertMany([user('m1', 'm1@example.com'), user('m2', 'm2@example.com')]);
+      expect(await users.count({ plant: 'p3' })).toBe(2);
+      await users.insertMany([]);
+    });
+
+    it('deletes one document or all that match a filter', async () => {
+      const items = await store.collection<Item>({ name: 'trash' });
+      await items.insertMany([item('t1', 1, true, inSeconds(0)), item('t2', 1, false, inSeconds(0)), item('t3', 2, true, inSeconds(0))]);
+      expect(await items.delete('t1')).toBe(true);
+      expect(await items.delete('t1')).toBe(false);
+      expect(await items.deleteMany({ n: 7 })).toBe(0);
+      expect(await items.deleteMany({ n: 1 })).toBe(1);
+      expect(ids(await items.find({}))).toEqual(['t3']);
+      expect(await items.deleteMany({})).toBe(1);
+      expect(await items.count({})).toBe(0);
+    });
+
+    it('increments atomically, creating the document from set + inc', async () => {
+      const counters = await store.collection<Counter>({ name: 'counters' });
+      expect(await counters.increment('c1', { hits: 1 }, { kind: 'login' })).toEqual({ id: 'c1', hits: 1, kind: 'login' });
+      expect(await counters.increment('c1', { hits: 2, fails: 1 })).toEqual({ id: 'c1', hits: 3, fails: 1, kind: 'login' });
+      expect(await counters.increment('c1', { hits: -1 }, { kind: 'face' })).toEqual({ id: 'c1', hits: 2, fails: 1, kind: 'face' });
+      await expect(counters.increment('c1', {})).rejects.toThrow(TypeError);
+
+      const results = await Promise.all(Array.from({ length: 50 }, () => counters.increment('c2', { hits: 1 }, { kind: 'race' })));
+      expect(await counters.get('c2')).toEqual({ id: 'c2', hits: 50, kind: 'race' });
+      // Each caller saw its own step: no two read the same value.
+      expect(results.map((r) => r.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    });
+
+    it('hides expired documents from readers and sweeps them', async () => {
+      const sessions = await store.collection<Session>({ name: 'sessions', expiresAt: 'expiresAt' });
+      const live = { id: 's1', user: 'ann', expiresAt: inSeconds(3600) };
+      await sessions.insert(live);
+      await sessions.insert({ id: 's2', user: 'ann', expiresAt: inSeconds(-1) });
+      await sessions.insert({ id: 's3', user: 'bob', expiresAt: '2020-01-01T00:00:00Z' });
+
+      expect(await sessions.get('s1')).toEqual(live);
+      expect(await sessions.get('s2')).toBeNull();
+      expect(ids(await sessions.find({ user: 'ann' }))).toEqual(['s1']);
+      expect(await sessions.count({})).toBe(1);
+      expect(await sessions.update('s2', { user: 'eve' })).toBeNull();
+
+      // An expired id is free again.
+      await sessions.insert({ id: 's2', user: 'carl', expiresAt: '2099-01-01T00:00:00+01:00' });
+      expect(await sessions.get('s2')).toEqual({ id: 's2', user: 'carl', expiresAt: '2098-12-31T23:00:00.000Z' });
+
+      // A short-lived document expires while stored.
+      await sessions.insert({ id: 's4', user: 'dan', expiresAt: inSeconds(0.3) });
+      expect(await sessions.get('s4')).not.toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await sessions.get('s4')).toBeNull();
+
+      expect(await store.sweepExpired()).toBeGreaterThanOrEqual(2); // s3, s4
+      expect(await store.sweepExpired()).toBe(0);
+      expect(ids(await sessions.find({}, { sort: { field: 'id', order: 'asc' } }))).toEqual(['s1', 's2']);
+      await expect(sessions.insert({ id: 's5', user: 'x', expiresAt: 'tomorrow' })).rejects.toThrow(TypeError);
+    });
+
+    it('restarts an expired counter instead of adding to it', async () => {
+      const windows = await store.collection<Counter & { expiresAt: string }>({ name: 'windows', expiresAt: 'expiresAt' });
+      await windows.increment('w1', { hits: 5 }, { expiresAt: inSeconds(-1) });
+      expect(await windows.get('w1')).toBeNull();
+      expect(await windows.increment('w1', { hits: 1 }, { expiresAt: inSeconds(60) })).toMatchObject({ hits: 1 });
+    });
+
+    it('creates a collection idempotently, also from two stores at once', async () => {
+      const spec = { name: 'shared', indexes: [{ fields: ['email'], unique: true }], expiresAt: 'expiresAt' };
+      await store.collection(spec);
+      await Promise.all([store.collection(spec), store.collection(spec)]);
+      if (!backend.shared) return;
+
+      // Two replicas starting on a database that has neither the namespace nor the collection.
+      const fresh = uniqueNamespace();
+      extraNamespaces.push(fresh);
+      const [one, two] = await Promise.all([backend.open(fresh), backend.open(fresh)]);
+      try {
+        const [a, b] = await Promise.all([one.collection<User>(spec), two.collection<User>(spec)]);
+        await a.insert({ id: 'x', email: 'x@example.com', plant: 'p', login: 'x' });
+        expect(await b.get('x')).toMatchObject({ email: 'x@example.com' });
+        await expect(b.insert({ id: 'y', email: 'x@example.com', plant: 'p', login: 'y' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      } finally {
+        await Promise.all([one.close(), two.close()]);
+      }
+    });
+
+    it('rejects invalid collection and field names', async () => {
+      await expect(store.collection({ name: 'Bad-Name' })).rejects.toThrow(/invalid collection name/);
+      await expect(store.collection({ name: 'ok', indexes: [{ fields: ["x'); drop table y; --"] }] })).rejects.toThrow(/invalid field name/);
+      const items = await store.collection<Item>({ name: 'items' });
+      await expect(items.find({}, { sort: { field: 'n"' as 'n', order: 'asc' } })).rejects.toThrow(/invalid field name/);
+    });
+  });
+}
+
+if (!MONGODB_URI) {
+  it.skip('mongodb backend: SKIPPED — no MongoDB server can be installed on these machines; set MONGODB_URI to run the contract against one', () => {});
+}
+
+describe('pglite persistence', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kv-store-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps documents in its data dir across a close and reopen', async () => {
+    const first = await openStore(undefined, { dataDir: dir });
+    expect(first.kind).toBe('pglite');
+    const users = await first.collection<User>({ name: 'users', indexes: [{ fields: ['email'], unique: true }] });
+    await users.insert({ id: 'u1', email: 'ann@example.com', plant: 'p1', login: 'ann' });
+    await first.close();
+
+    const second = await openStore(`pglite://${dir}`);
+    try {
+      const again = await second.collection<User>({ name: 'users', indexes: [{ fields: ['email'], unique: true }] });
+      expect(await again.get('u1')).toEqual({ id: 'u1', email: 'ann@example.com', plant: 'p1', login: 'ann' });
+      await expect(again.insert({ id: 'u2', email: 'ann@example.com', plant: 'p1', login: 'b' })).rejects.toBeInstanceOf(DuplicateKeyError);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('unreachable databases', () => {
+  // Nothing listens on port 1, so the shared server keeps running for the other tests.
+  for (const url of ['postgres://postgres@127.0.0.1:1/test', 'mongodb://127.0.0.1:1/test']) {
+    it(`fails within 3 s with StoreUnavailableError: ${url}`, async () => {
+      const store = await openStore(url, { namespace: uniqueNamespace() });
+      try {
+        for (const attempt of [() => store.ping(), () => store.collection({ name: 'items' })]) {
+          const started = Date.now();
+          await expect(attempt()).rejects.toBeInstanceOf(StoreUnavailableError);
+          expect(Date.now() - started).toBeLessThan(3_000);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  }
+});
+
+/** A TCP relay to the shared server that the test can cut and restore, as a restart would. */
+function relay(targetPort: number) {
+  const sockets = new Set<Socket>();
+  let server = createServer();
+  const listen = (port = 0) =>
+    new Promise<number>((resolve, reject) => {
+      server = createServer((client) => {
+        const upstream = connect(targetPort, '127.0.0.1');
+        const close = () => (client.destroy(), upstream.destroy());
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('error', close).on('close', close);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.once('error', reject).listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    });
+  const cut = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+      server.close(() => resolve());
+    });
+  return { listen, cut };
+}
+
+describe('postgres server going away and coming back', () => {
+  it('answers StoreUnavailableError while it is gone and recovers by itself', async () => {
+    const probe = await openStore(PG_URL);
+    await requireAnswer(probe, PG_URL, PG_HINT);
+    await probe.close();
+    const proxy = relay(Number(new URL(PG_URL).port || 5432));
+    const port = await proxy.listen();
+    const namespace = uniqueNamespace();
+    const url = new URL(PG_URL);
+    url.port = String(port);
+    const store = await openStore(url.toString(), { namespace });
+    try {
+      const items = await store.collection<Item>({ name: 'items' });
+      await items.insert(item('a', 1, true, inSeconds(0)));
+      // Idle pooled connections die with the relay: their errors must not crash the process.
+      await proxy.cut();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = Date.now();
+      await expect(items.get('a')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(Date.now() - started).toBeLessThan(3_000);
+
+      await proxy.listen(port);
+      await store.ping();
+      expect(await items.get('a')).toMatchObject({ n: 1 });
+    } finally {
+      await store.close();
+      await proxy.cut();
+      await dropPgSchema(namespace);
+    }
+  });
+});
+
+describe('openStore', () => {
+  it('names the problem with an unsupported URL, without its password', async () => {
+    await expect(openStore('mysql://root:hunter2@db/app')).rejects.toThrow(/unsupported database URL mysql:\/\/root:\*\*\*@db\/app/);
+    await expect(openStore('pglite://relative/dir')).rejects.toThrow(/pglite:\/\/\/absolute\/dir/);
+    await expect(openStore(undefined)).rejects.toThrow(/dataDir/);
+  });
+
+  it('redacts passwords for logs', () => {
+    expect(describeStore('postgres://kv:s3cret@db:5432/kv')).toBe('postgres://kv:***@db:5432/kv');
+    expect(describeStore('mongodb+srv://kv:p%40ss@cluster.example.com/kv?retryWrites=true')).toBe('mongodb+srv://kv:***@cluster.example.com/kv?retryWrites=true');
+    expect(describeStore('mongodb://kv:pw@a:27017,b:27017/kv?replicaSet=rs0')).toBe('mongodb://kv:***@a:27017,b:27017/kv?replicaSet=rs0');
+    expect(describeStore('postgres://db/kv?password=x&sslmode=require')).toBe('postgres://db/kv?password=***&sslmode=require');
+    expect(describeStore('postgres://kv@db/kv')).toBe('postgres://kv@db/kv');
+    expect(describeStore(undefined)).toBe('pglite (data dir)');
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The document store every service uses: MongoDB in production, PostgreSQL (embedded
+ * PGlite by default, or a server) everywhere else. Small on purpose: what the services
+ * need and every backend can do atomically.
+ */
+export interface Doc {
+  id: string;
+}
+
+/** Values a filter or an index can match on: top-level scalar fields only. */
+export type FieldValue = string | number | boolean;
+export type Filter<T> = Partial<{ [K in keyof T & string]: Exclude<T[K], undefined> extends FieldValue ? Exclude<T[K], undefined> : never }>;
+
+export interface IndexSpec {
+  fields: string[];
+  unique?: boolean;
+}
+
+export interface CollectionSpec {
+  name: string;
+  indexes?: IndexSpec[];
+  /**
+   * A field holding an ISO-8601 time after which the document no longer exists for
+   * readers (sessions). MongoDB removes such documents with a TTL index; PostgreSQL
+   * filters them out on read and sweeps them periodically.
+   */
+  expiresAt?: string;
+}
+
+export interface FindOptions<T> {
+  sort?: { field: keyof T & string; order: 'asc' | 'desc' };
+  limit?: number;
+}
+
+export interface Collection<T extends Doc> {
+  /** Throws DuplicateKeyError when the id or a unique index is taken. */
+  insert(doc: T): Promise<void>;
+  /** All or nothing: when one document fails, none is stored. */
+  insertMany(docs: T[]): Promise<void>;
+  get(id: string): Promise<T | null>;
+  find(filter: Filter<T>, opts?: FindOptions<T>): Promise<T[]>;
+  count(filter: Filter<T>): Promise<number>;
+  /** Shallow merge of top-level fields; the updated document, or null when absent. */
+  update(id: string, patch: Partial<Omit<T, 'id'>>): Promise<T | null>;
+  /**
+   * Atomically adds to numeric fields and sets others, creating the document from
+   * `set` + `inc` when absent. Safe under concurrent callers across replicas (counters).
+   */
+  increment(id: string, inc: Partial<Record<keyof T & string, number>>, set?: Partial<Omit<T, 'id'>>): Promise<T>;
+  delete(id: string): Promise<boolean>;
+  deleteMany(filter: Filter<T>): Promise<number>;
+}
+
+export type StoreKind = 'pglite' | 'postgres' | 'mongodb';
+
+export interface DocumentStore {
+  readonly kind: StoreKind;
+  /** Creates the collection and its indexes if needed (idempotent, safe for replicas). */
+  collection<T extends Doc>(spec: CollectionSpec): Promise<Collection<T>>;
+  /** Resolves when the database answers; throws StoreUnavailableError when not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DuplicateKeyError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly detail: string,
+  ) {
+    super(`${collection}: duplicate key (${detail})`);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+/** The database cannot be reached or failed transiently: callers answer 503. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
