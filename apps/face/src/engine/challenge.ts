@@ -10,10 +10,12 @@ export const STEPS = ['turn_left', 'turn_right'] as const;
 export type Step = (typeof STEPS)[number];
 
 /**
- * human's yaw is positive when the face turns toward the subject's left (measured on the
- * fixtures: see test/fixtures/faces/measurements.md), negative toward the right.
+ * human's yaw is negative when the subject turns toward their own left (nose toward the
+ * image's right) and positive toward their right, in frames as the camera delivers them
+ * (measured: test/fixtures/faces/measurements.md). A selfie preview may be mirrored on
+ * screen; the frames sent must not be.
  */
-export const YAW_SIGN: Record<Step, 1 | -1> = { turn_left: 1, turn_right: -1 };
+export const YAW_SIGN: Record<Step, 1 | -1> = { turn_left: -1, turn_right: 1 };
 
 export function newSteps(): Step[] {
   return randomInt(2) === 0 ? ['turn_left', 'turn_right'] : ['turn_right', 'turn_left'];
