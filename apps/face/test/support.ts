@@ -19,11 +19,11 @@ export interface Running {
 }
 
 /** A real face service (real models, worker threads) on a random port, for one test file. */
-export function faceService(env: Record<string, string> = {}): () => Running {
+export function faceService(env: Record<string, string> = {}, namespace?: string): () => Running {
   let running: Running | undefined;
   beforeAll(async () => {
     const cfg = loadFaceConfig({ FACE_SERVICE_TOKEN: TOKEN, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'pglite:memory', FACE_WORKERS: '2', ...env });
-    const server = createFaceServer(cfg, { log: createLogger('face-test', 'silent') });
+    const server = createFaceServer(cfg, { log: createLogger('face-test', 'silent'), namespace });
     const { url } = await server.start();
     const call: Running['call'] = async (method, p, body, headers = {}) => {
       const raw = Buffer.isBuffer(body);
