@@ -161,6 +161,24 @@ describe('bad input: a clear 4xx each, nothing stored, the service stays up', ()
   });
 });
 
+describe('memory', () => {
+  it('every tensor is disposed: the live tensor count is the same after 30 verifications and rejections', async () => {
+    const { call, server } = svc();
+    await call('POST', '/v1/subjects/mem/templates', images(face('yale-1.jpg')));
+    await call('POST', '/v1/subjects/mem/verify', images(face('yale-2.jpg')));
+    const before = (await server.pool.memory()).tensors;
+    const statuses = new Set<number>();
+    for (let batch = 0; batch < 30; batch += 3) {
+      const answers = await Promise.all(
+        ['multi-three-men.jpg', 'no-face.jpg', 'yale-3.jpg'].map((f) => call('POST', '/v1/subjects/mem/verify', images(face(f)))),
+      );
+      answers.forEach((a) => statuses.add(a.status));
+    }
+    expect(statuses).toEqual(new Set([200, 422]));
+    expect((await server.pool.memory()).tensors).toEqual(before);
+  });
+});
+
 describe('operations', () => {
   it('serves an OpenAPI document and Prometheus metrics without the credential', async () => {
     const { url } = svc();
