@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Doc, type MaintainedStore, DuplicateKeyError, MongoStore, StoreUnavailableError, describeStore, openStore } from './index.ts';
 
-const PG_URL = process.env.KUBEVISION_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MONGODB_URI = process.env.MONGODB_URI;
 const PG_START = 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
 
