@@ -106,6 +106,12 @@ export class InferencePool {
     return { tensors: mem.map((m) => m.tensors), rss: process.memoryUsage().rss };
   }
 
+  /** Ends one busy (else any) worker abruptly, as a crash would: for the crash test. */
+  async terminateWorkerForTest(): Promise<void> {
+    const slot = this.slots.find((s) => s.job) ?? this.slots[0];
+    await slot?.worker.terminate();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new InferenceFailedError('inference pool closed'));
