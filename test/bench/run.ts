@@ -9,10 +9,14 @@ import path from 'node:path';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { helmBinary } from '../../src/helm/binary.ts';
 import { benchTmpBase, TempDirs, type BenchContext, type Benchmark, type Row } from './context.ts';
+import { benchFace } from './face.ts';
 import { benchGenerator } from './generator.ts';
 import { fmtMs, fmtRatio, summarize, table } from './stats.ts';
 
-const BENCHMARKS: Benchmark[] = [{ name: 'generator', run: benchGenerator }];
+const BENCHMARKS: Benchmark[] = [
+  { name: 'generator', run: benchGenerator },
+  { name: 'face', run: benchFace },
+];
 
 function machineFacts(): string[] {
   const helm = helmBinary(3);
@@ -108,7 +112,7 @@ async function main(): Promise<number> {
   console.log('');
   console.log('notes:');
   console.log('  - p95 is nearest-rank; with fewer than 20 runs that is the slowest run (the max).');
-  console.log('  - ratio vs floor = this row\'s median / the median of the helm floor with the same N (same run).');
+  console.log('  - ratio vs floor = this row\'s median / the median it is compared with: for generator rows the helm floor with the same N (same run); other rows name theirs below.');
   for (const { row } of rows) {
     const label = `${row.what}${row.n === null ? '' : `, N=${row.n}`}`;
     if (row.pairedRatios) console.log(`  - ${label}: per-run build/floor (each build with the floor run right after it): ${row.pairedRatios.map(fmtRatio).join(', ')}.`);

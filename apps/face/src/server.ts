@@ -89,7 +89,14 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
       server = app.listen(cfg.port, cfg.host);
       await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
       const { port } = server.address() as AddressInfo;
-      await pool.start();
+      try {
+        await pool.start();
+      } catch (e) {
+        // Models that cannot load make the service useless: do not leave the port open.
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+        await pool.close();
+        throw e;
+      }
       log.info({ port, backend: cfg.backend, workers: cfg.workers, loadMs: Math.round(pool.loadMs) }, 'face service ready');
       return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
     },

@@ -51,7 +51,7 @@ export interface PoolOptions {
 export class InferencePool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
-  private readonly waiting = new Map<number, (m: FromWorker) => void>();
+  private readonly waiting = new Map<number, { slot: Slot; answer: (tensors: number | null) => void }>();
   private nextId = 1;
   private closed = false;
   loadMs = 0;
@@ -90,20 +90,22 @@ export class InferencePool {
     });
   }
 
-  /** Live tensor count and RSS as the workers see them (memory must stay flat). */
+  /**
+   * Live tensors per worker, and the process RSS (workers are threads of this process).
+   * Take it with nothing in flight: a count during a job includes that job's tensors.
+   */
   async memory(): Promise<{ tensors: number[]; rss: number }> {
     const answers = await Promise.all(
       this.slots.filter((s) => s.ready).map(
-        (s) =>
-          new Promise<FromWorker>((resolve) => {
+        (slot) =>
+          new Promise<number | null>((answer) => {
             const id = this.nextId++;
-            this.waiting.set(id, resolve);
-            s.worker.postMessage({ type: 'memory', id } satisfies ToWorker);
+            this.waiting.set(id, { slot, answer });
+            slot.worker.postMessage({ type: 'memory', id } satisfies ToWorker);
           }),
       ),
     );
-    const mem = answers.filter((a): a is Extract<FromWorker, { type: 'memory' }> => a.type === 'memory');
-    return { tensors: mem.map((m) => m.tensors), rss: process.memoryUsage().rss };
+    return { tensors: answers.filter((t): t is number => t !== null), rss: process.memoryUsage().rss };
   }
 
   /** Ends one busy (else any) worker abruptly, as a crash would: for the crash test. */
@@ -147,7 +149,7 @@ export class InferencePool {
             reject(new Error(m.message));
             return;
           case 'memory':
-            this.waiting.get(m.id)?.(m);
+            this.waiting.get(m.id)?.answer(m.tensors);
             this.waiting.delete(m.id);
             return;
           default: {
@@ -170,6 +172,11 @@ export class InferencePool {
         const i = this.slots.indexOf(slot);
         if (i >= 0) this.slots.splice(i, 1);
         slot.job?.reject(new InferenceFailedError(`inference worker exited (code ${code}) while analysing the image`));
+        for (const [id, w] of this.waiting) {
+          if (w.slot !== slot) continue;
+          w.answer(null);
+          this.waiting.delete(id);
+        }
         if (!this.closed && slot.ready) {
           this.o.log.warn({ code }, 'replacing inference worker');
           this.spawn().catch((err: unknown) => this.o.log.error({ err }, 'could not replace inference worker'));

@@ -14,6 +14,6 @@ export type FromWorker =
   | { type: 'done'; id: number; detection: Detection }
   | { type: 'rejected'; id: number; reason: RejectReason; message: string }
   | { type: 'failed'; id: number; message: string }
-  | { type: 'memory'; id: number; tensors: number; rss: number };
+  | { type: 'memory'; id: number; tensors: number };
 
 export type ToWorker = { type: 'detect'; id: number; image: Uint8Array } | { type: 'memory'; id: number };

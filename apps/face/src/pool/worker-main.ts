@@ -19,7 +19,8 @@ try {
 
   port.on('message', async (m: ToWorker) => {
     if (m.type === 'memory') {
-      send({ type: 'memory', id: m.id, tensors: human.tf.memory().numTensors, rss: process.memoryUsage().rss });
+      // Answered between jobs only when the caller waits for an idle pool (see pool.memory).
+      send({ type: 'memory', id: m.id, tensors: human.tf.memory().numTensors });
       return;
     }
     try {
