@@ -19,6 +19,8 @@ export const env = {
   faceServiceUrl: 'FACE_SERVICE_URL',
   faceServiceToken: 'FACE_SERVICE_TOKEN',
   faceBackend: 'FACE_BACKEND',
+  faceWorkers: 'FACE_WORKERS',
+  faceLiveness: 'FACE_LIVENESS',
   authServiceUrl: 'AUTH_SERVICE_URL',
 } as const;
 

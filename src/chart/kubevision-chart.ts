@@ -43,7 +43,14 @@ export class KubeVisionChart extends KubeVisionChartBase {
       component: 'face',
       gpu: FACE_GPU,
       imageSuffix: `(ternary .Values.face.gpu.tagSuffix "" ${FACE_GPU})`,
-      env: [mongodbUri, faceToken, { name: env.faceBackend, value: t.value('include "kubevision.faceBackend" .') }],
+      env: [
+        mongodbUri,
+        faceToken,
+        { name: env.faceBackend, value: t.value('include "kubevision.faceBackend" .') },
+        // Not the node's CPU count: a container would start a worker per host core.
+        { name: env.faceWorkers, value: t.value('.Values.face.workers | quote') },
+        { name: env.faceLiveness, value: t.value('.Values.face.liveness | quote') },
+      ],
     });
     new MongoDb(this);
     new Credentials(this);

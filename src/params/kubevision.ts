@@ -59,6 +59,14 @@ export const values: Group = group('KubeVision', {
           tailor: { hidden: (v) => !hasGpuSite(v) },
         },
       }),
+      workers: int(2, 'Inference worker threads per face pod, each with its own models (about 200 MiB); keep within the CPU and memory limits', {
+        min: 1,
+        max: 16,
+        question: { label: 'Face service: inference workers per pod', group: 'Scaling', showIf: isTrue('face.enabled') },
+      }),
+      liveness: oneOf(['headturn', 'off'], 'headturn', 'Active liveness check at face login: a head-turn challenge, or off', {
+        question: { label: 'Face login liveness check', group: 'Security', showIf: isTrue('face.enabled') },
+      }),
       gpu: group('GPU settings, used when compute is gpu', {
         count: int(1, 'GPUs per face pod', { min: 1, max: 8 }),
         tagSuffix: str('-gpu', 'Suffix of the GPU image variant tag (CUDA base, tfjs-node-gpu)', {

@@ -18,7 +18,7 @@ export const faceSettings = {
   databaseUrl: { type: 'string', env: 'DATABASE_URL', secret: true, description: 'PostgreSQL URL, when not MongoDB' },
   dataDir: { type: 'string', env: 'FACE_DATA_DIR', default: 'data/face', description: 'embedded database folder, when neither URL is set' },
   backend: { type: 'enum', env: env.faceBackend, default: 'wasm', options: BACKENDS, description: 'TensorFlow.js backend' },
-  workers: { type: 'int', env: 'FACE_WORKERS', default: availableParallelism(), min: 1, max: 64, description: 'inference worker threads' },
+  workers: { type: 'int', env: env.faceWorkers, default: availableParallelism(), min: 1, max: 64, description: 'inference worker threads' },
   queueMax: { type: 'int', env: 'FACE_QUEUE_MAX', default: 16, min: 0, max: 10000, description: 'images waiting for a worker before 503' },
   // Calibrated on test/fixtures/faces (measurements.md): the lowest cosine threshold with
   // no impostor match among 1,944 pairs; every genuine pair (lowest 0.665) still matches.
@@ -33,7 +33,7 @@ export const faceSettings = {
   maxPitchDeg: { type: 'number', env: 'FACE_MAX_PITCH_DEG', default: 25, min: 0, max: 90, description: 'frontal: largest nod' },
   maxRollDeg: { type: 'number', env: 'FACE_MAX_ROLL_DEG', default: 30, min: 0, max: 90, description: 'frontal: largest tilt' },
   maxTemplates: { type: 'int', env: 'FACE_MAX_TEMPLATES', default: 10, min: 1, max: 100, description: 'templates a subject may have' },
-  liveness: { type: 'enum', env: 'FACE_LIVENESS', default: 'headturn', options: LIVENESS_MODES, description: 'active liveness check on verify' },
+  liveness: { type: 'enum', env: env.faceLiveness, default: 'headturn', options: LIVENESS_MODES, description: 'active liveness check on verify' },
   turnDeg: { type: 'number', env: 'FACE_LIVENESS_TURN_DEG', default: 15, min: 5, max: 60, description: 'head turn a challenge step needs' },
   challengeTtlSeconds: { type: 'int', env: 'FACE_LIVENESS_TTL_SECONDS', default: 120, min: 10, max: 3600, description: 'how long a challenge may be answered' },
 } as const satisfies Record<string, Setting>;
