@@ -4,11 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tcpRelay } from '../../../test/support/tcp-relay.ts';
 import { type Doc, type MaintainedStore, DuplicateKeyError, MongoStore, StoreUnavailableError, describeStore, openStore } from './index.ts';
 
 const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -326,38 +326,12 @@ describe('unreachable databases', () => {
   }
 });
 
-/** A TCP relay to the shared server that the test can cut and restore, as a restart would. */
-function relay(targetPort: number) {
-  const sockets = new Set<Socket>();
-  let server = createServer();
-  const listen = (port = 0) =>
-    new Promise<number>((resolve, reject) => {
-      server = createServer((client) => {
-        const upstream = connect(targetPort, '127.0.0.1');
-        const close = () => (client.destroy(), upstream.destroy());
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('error', close).on('close', close);
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.once('error', reject).listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-    });
-  const cut = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
-      server.close(() => resolve());
-    });
-  return { listen, cut };
-}
-
 describe('postgres server going away and coming back', () => {
   it('answers StoreUnavailableError while it is gone and recovers by itself', async () => {
     const probe = await openStore(PG_URL);
     await requireAnswer(probe, PG_URL, PG_HINT);
     await probe.close();
-    const proxy = relay(Number(new URL(PG_URL).port || 5432));
+    const proxy = tcpRelay(Number(new URL(PG_URL).port || 5432));
     const port = await proxy.listen();
     const namespace = uniqueNamespace();
     const url = new URL(PG_URL);
