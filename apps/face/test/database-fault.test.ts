@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_PG_URL, dropPgSchema, uniqueSchema } from '../../../test/support/postgres.ts';
 import { tcpRelay } from '../../../test/support/tcp-relay.ts';
 import { b64, face, faceService } from './support.ts';
 
-const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const namespace = `kv_face_fault_${randomBytes(4).toString('hex')}`;
+const PG_URL = TEST_PG_URL;
+const namespace = uniqueSchema('kv_face_fault');
 const relay = tcpRelay(Number(new URL(PG_URL).port || 5432));
 const port = await relay.listen();
 const viaRelay = new URL(PG_URL);
@@ -14,10 +13,7 @@ const svc = faceService({ FACE_LIVENESS: 'off', FACE_WORKERS: '1', DATABASE_URL:
 
 afterAll(async () => {
   await relay.cut();
-  const client = new pg.Client(PG_URL);
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${namespace} CASCADE`);
-  await client.end();
+  await dropPgSchema(namespace);
 });
 
 describe('the face service when its database goes away', () => {

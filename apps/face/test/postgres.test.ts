@@ -1,18 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_PG_URL, dropPgSchema, uniqueSchema } from '../../../test/support/postgres.ts';
 import { b64, face, faceService } from './support.ts';
 
-const URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const namespace = `kv_face_${randomBytes(4).toString('hex')}`;
+const URL = TEST_PG_URL;
+const namespace = uniqueSchema('kv_face');
 const svc = faceService({ FACE_LIVENESS: 'off', DATABASE_URL: URL, FACE_WORKERS: '1' }, namespace);
 
-afterAll(async () => {
-  const client = new pg.Client(URL);
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${namespace} CASCADE`);
-  await client.end();
-});
+afterAll(() => dropPgSchema(namespace));
 
 describe('the face service on the PostgreSQL server', () => {
   it('stores templates there and verifies against them', async () => {

@@ -6,20 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PG_URL, dropPgSchema } from '../../../test/support/postgres.ts';
 import { tcpRelay } from '../../../test/support/tcp-relay.ts';
 import { type Doc, type MaintainedStore, DuplicateKeyError, MongoStore, StoreUnavailableError, describeStore, openStore } from './index.ts';
 
-const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = TEST_PG_URL;
 const MONGODB_URI = process.env.MONGODB_URI;
 const PG_START = 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
 
-async function dropPgSchema(namespace: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2_000 });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`).finally(() => client.end());
-}
 
 const uniqueNamespace = () => `kv_test_${randomBytes(5).toString('hex')}`;
 
