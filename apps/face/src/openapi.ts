@@ -101,6 +101,13 @@ export const openapi = {
         },
       },
     },
+    '/v1/quality': {
+      post: {
+        summary: 'Run the quality gates (one frontal face, size, confidence, pose) on one image; nothing is stored',
+        requestBody: images,
+        responses: { '200': { description: 'usable', ...json({ type: 'object', properties: { ok: { const: true }, quality } }) }, ...errors(400, 401, 413, 422, 503) },
+      },
+    },
     '/v1/liveness/challenges': {
       post: {
         summary: 'A head-turn challenge: the steps to perform, in order, before it expires',

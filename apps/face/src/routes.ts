@@ -49,6 +49,11 @@ export function faceRoutes(cfg: FaceConfig, service: FaceService, store: () => P
     res.json(await service.verify(subject, imagesOf(req, cfg.maxImages, cfg.maxImageBytes), challengeId));
   }));
 
+  r.post('/quality', handle(async (req, res) => {
+    const images = imagesOf(req, 1, cfg.maxImageBytes);
+    res.json({ ok: true, quality: await service.check(images[0]!) });
+  }));
+
   r.post('/liveness/challenges', handle(async (_req, res) => {
     if (cfg.liveness === 'off') throw new HttpError(409, 'liveness_off', 'this deployment runs without a liveness challenge');
     res.status(201).json(await service.challenge());

@@ -81,6 +81,12 @@ export class FaceService {
     return stored;
   }
 
+  /** The quality gates on one frame, nothing stored: live guidance while a camera is aimed. */
+  async check(image: Uint8Array): Promise<Quality> {
+    const [{ quality }] = (await this.faces([image], true)) as [{ quality: Quality }];
+    return quality;
+  }
+
   async challenge(): Promise<{ id: string; steps: Step[]; expiresAt: string; turnDeg: number }> {
     const c = await (await this.store()).newChallenge(newSteps(), this.cfg.challengeTtlSeconds);
     return { id: c.id, steps: c.steps, expiresAt: c.expiresAt, turnDeg: this.cfg.turnDeg };

@@ -191,3 +191,19 @@ describe('operations', () => {
     expect(metrics).toContain('http_request_duration_seconds_bucket{le="0.5",service="face",method="POST",route="/v1/subjects/:subject/verify"}');
   });
 });
+
+describe('quality check for live guidance', () => {
+  it('says a usable frame is ok and names why others are not, storing nothing', async () => {
+    const { call } = svc();
+    const ok = await call('POST', '/v1/quality', images(face('yale-1.jpg')));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ ok: true, quality: { faces: 1 } });
+    const many = await call('POST', '/v1/quality', images(face('multi-three-men.jpg')));
+    expect(many.status).toBe(422);
+    expect(many.body.error.reason).toBe('multiple_faces');
+    const none = await call('POST', '/v1/quality', images(face('no-face.jpg')));
+    expect(none.body.error.reason).toBe('no_face');
+    expect((await call('GET', '/v1/subjects/yale-1/templates')).status).toBe(404);
+    expect((await call('POST', '/v1/quality', images(face('yale-1.jpg'), face('yale-2.jpg')))).body.error.field).toBe('images');
+  });
+});
