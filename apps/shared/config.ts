@@ -5,6 +5,7 @@
  */
 export type Setting =
   | { type: 'string'; env: string; default?: string; required?: boolean; secret?: boolean; description: string }
+  | { type: 'url'; env: string; default?: string; required?: boolean; description: string }
   | { type: 'int'; env: string; default: number; min: number; max: number; description: string }
   | { type: 'number'; env: string; default: number; min: number; max: number; description: string }
   | { type: 'boolean'; env: string; default: boolean; description: string }
@@ -43,6 +44,11 @@ export function loadConfig<T extends Record<string, Setting>>(spec: T, env: Node
         if (!given && s.required) problems.push(`${s.env}: is required (${s.description})`);
         out[key] = given ? raw : s.default;
         break;
+      case 'url':
+        if (!given && s.required) problems.push(`${s.env}: is required (${s.description})`);
+        else if (given && !isHttpUrl(raw)) problems.push(`${s.env}: must be an http:// or https:// URL (got ${shown(raw)})`);
+        out[key] = given ? raw.replace(/\/+$/, '') : s.default;
+        break;
       case 'int':
       case 'number': {
         const n = given ? Number(raw) : s.default;
@@ -64,4 +70,13 @@ export function loadConfig<T extends Record<string, Setting>>(spec: T, env: Node
   }
   if (problems.length) throw new ConfigError(problems);
   return out as ConfigOf<T>;
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.host !== '';
+  } catch {
+    return false;
+  }
 }

@@ -22,6 +22,9 @@ export const env = {
   faceWorkers: 'FACE_WORKERS',
   faceLiveness: 'FACE_LIVENESS',
   authServiceUrl: 'AUTH_SERVICE_URL',
+  authCookieSecure: 'AUTH_COOKIE_SECURE',
+  authSessionIdleMinutes: 'AUTH_SESSION_IDLE_MINUTES',
+  authSessionAbsoluteHours: 'AUTH_SESSION_ABSOLUTE_HOURS',
 } as const;
 
 export const secretKeys = {

@@ -2,8 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { baseApp, finishApp, requireServiceToken } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
-import { openStore } from '../../shared/store/open.ts';
-import { StoreUnavailableError, type DocumentStore } from '../../shared/store/types.ts';
+import { lazyStore } from '../../shared/store/lazy.ts';
 import type { FaceConfig } from './config.ts';
 import { createFaceMetrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
@@ -19,37 +18,6 @@ export interface FaceServer {
   pool: InferencePool;
 }
 
-/**
- * The database is opened lazily and again after a failure, so the service starts (and
- * says "not ready") while the database is down, and recovers when it returns.
- */
-function lazyStore(url: string | undefined, dataDir: string, namespace: string | undefined, log: Logger) {
-  let opening: Promise<{ db: DocumentStore; face: FaceStore }> | null = null;
-  const get = () => {
-    opening ??= (async () => {
-      const db = await openStore(url, { dataDir, namespace });
-      try {
-        return { db, face: await FaceStore.open(db) };
-      } catch (e) {
-        await db.close().catch(() => undefined);
-        throw e;
-      }
-    })().catch((e: unknown) => {
-      opening = null;
-      log.warn({ err: e }, 'database not available');
-      throw e instanceof StoreUnavailableError ? e : new StoreUnavailableError((e as Error).message, { cause: e });
-    });
-    return opening;
-  };
-  return {
-    face: async () => (await get()).face,
-    ping: async () => (await get()).db.ping(),
-    close: async () => {
-      if (opening) await (await opening.catch(() => null))?.db.close();
-    },
-  };
-}
-
 export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespace?: string } = {}): FaceServer {
   const log = opts.log ?? createLogger('face');
   const metrics = createFaceMetrics();
@@ -61,8 +29,8 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
     onQueueChange: (d) => metrics.queueDepth.set(d),
     onWait: (s) => metrics.queueWait.observe(s),
   });
-  const store = lazyStore(cfg.mongodbUri ?? cfg.databaseUrl, cfg.dataDir, opts.namespace, log);
-  const service = new FaceService(cfg, pool, store.face, metrics);
+  const store = lazyStore(cfg.mongodbUri ?? cfg.databaseUrl, { dataDir: cfg.dataDir, namespace: opts.namespace, log }, FaceStore.open);
+  const service = new FaceService(cfg, pool, store.data, metrics);
 
   const app = baseApp({
     log,
@@ -79,7 +47,7 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  app.use('/v1', requireServiceToken(cfg.token), faceRoutes(cfg, service, store.face));
+  app.use('/v1', requireServiceToken(cfg.token), faceRoutes(cfg, service, store.data));
   finishApp(app, log);
 
   let server: Server | undefined;

@@ -83,8 +83,8 @@ export class FaceService {
 
   /** The quality gates on one frame, nothing stored: live guidance while a camera is aimed. */
   async check(image: Uint8Array): Promise<Quality> {
-    const [{ quality }] = (await this.faces([image], true)) as [{ quality: Quality }];
-    return quality;
+    const [analysed] = await this.faces([image], true);
+    return analysed!.quality;
   }
 
   async challenge(): Promise<{ id: string; steps: Step[]; expiresAt: string; turnDeg: number }> {

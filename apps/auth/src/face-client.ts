@@ -1,0 +1,109 @@
+import { HttpError } from '../../shared/http.ts';
+import type { Logger } from '../../shared/log.ts';
+
+/** The face service cannot answer: password-only logins go on, face steps say so. */
+export class FaceUnavailableError extends HttpError {
+  constructor(detail: string) {
+    super(503, 'face_unavailable', 'The face check is unavailable right now. Try again shortly, or use a recovery code.', {}, { 'retry-after': '5' });
+    this.cause = detail;
+  }
+}
+
+export interface FaceVerdict {
+  match: boolean;
+  score: number;
+  liveness: { mode: string; passed: boolean; reason?: string };
+}
+
+export interface FaceChallenge {
+  id: string;
+  steps: string[];
+  turnDeg: number;
+  expiresAt: string;
+}
+
+/**
+ * Server-to-server client of the face service, with the service credential. The browser
+ * never talks to the face service; images pass through here as the base64 it sent.
+ */
+export class FaceClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly timeoutMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  private async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      this.log.warn({ err: e, path }, 'face service unreachable');
+      throw new FaceUnavailableError((e as Error).message);
+    }
+    const text = await res.text().catch(() => '');
+    let parsed: any = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    if (res.status >= 500 || res.status === 401) {
+      if (res.status === 401) this.log.error({ path }, 'the face service refused our credential: FACE_SERVICE_TOKEN differs between auth and face');
+      throw new FaceUnavailableError(`HTTP ${res.status}: ${parsed?.error?.code ?? text.slice(0, 200)}`);
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  /** 422 (an image the quality gates refuse) and 400/410/413 keep their meaning for the user. */
+  private passOn(r: { status: number; body: any }): never {
+    const e = r.body?.error ?? {};
+    if (r.status === 422) throw new HttpError(422, 'image_rejected', e.message ?? 'image rejected', { reason: e.reason, ...(e.index !== undefined && { index: e.index }) });
+    if (r.status === 410) throw new HttpError(410, 'challenge_expired', 'the head-turn challenge has expired or was used; start again');
+    if (r.status === 413) throw new HttpError(413, 'image_too_large', e.message ?? 'image too large', { field: 'images' });
+    if (r.status === 409 && e.code === 'too_many_templates') throw new HttpError(409, 'too_many_templates', e.message);
+    if (r.status === 400) throw new HttpError(400, 'invalid_field', e.message ?? 'invalid images', { field: 'images' });
+    throw new FaceUnavailableError(`unexpected HTTP ${r.status}: ${e.code}`);
+  }
+
+  async enroll(subject: string, images: string[]): Promise<number> {
+    const r = await this.call('POST', `/v1/subjects/${encodeURIComponent(subject)}/templates`, { images });
+    if (r.status !== 201) this.passOn(r);
+    return (r.body.templates as unknown[]).length;
+  }
+
+  async verify(subject: string, images: string[], challengeId?: string): Promise<FaceVerdict> {
+    const r = await this.call('POST', `/v1/subjects/${encodeURIComponent(subject)}/verify`, { images, ...(challengeId && { challengeId }) });
+    // No templates (deleted behind our back): a non-match, not an outage.
+    if (r.status === 404) return { match: false, score: 0, liveness: { mode: 'unknown', passed: false, reason: 'not_enrolled' } };
+    if (r.status !== 200) this.passOn(r);
+    return r.body as FaceVerdict;
+  }
+
+  /** A head-turn challenge, or null when the face service runs without liveness. */
+  async challenge(): Promise<FaceChallenge | null> {
+    const r = await this.call('POST', '/v1/liveness/challenges');
+    if (r.status === 409) return null;
+    if (r.status !== 201) this.passOn(r);
+    return r.body as FaceChallenge;
+  }
+
+  async check(image: string): Promise<void> {
+    const r = await this.call('POST', '/v1/quality', { images: [image] });
+    if (r.status !== 200) this.passOn(r);
+  }
+
+  /** Erases every template of the subject; none there is fine. */
+  async deleteSubject(subject: string): Promise<number> {
+    const r = await this.call('DELETE', `/v1/subjects/${encodeURIComponent(subject)}`);
+    if (r.status === 404) return 0;
+    if (r.status !== 200) this.passOn(r);
+    return r.body.deleted as number;
+  }
+}

@@ -1,0 +1,116 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { HttpError } from '../../shared/http.ts';
+
+/**
+ * Password storage: scrypt with OWASP's parameters (N=2^17, r=8, p=1), a 16-byte salt
+ * and a 32-byte key. The parameters travel with each hash, so raising the cost later
+ * rehashes on the next successful login instead of locking anyone out.
+ */
+export interface ScryptParams {
+  logN: number;
+  r: number;
+  p: number;
+}
+
+const KEY_BYTES = 32;
+const FORMAT = /^scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
+
+function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
+  const N = 2 ** params.logN;
+  // Node's default maxmem (32 MiB) refuses N=2^17, r=8, which needs 128 * N * r = 128 MiB.
+  const opts: ScryptOptions = { N, r: params.r, p: params.p, maxmem: 128 * N * params.r * 2 };
+  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, KEY_BYTES, opts, (e, key) => (e ? reject(e) : resolve(key))));
+}
+
+export class PasswordHasher {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private decoy: Promise<string> | undefined;
+
+  /**
+   * @param concurrency hashes computed at once: each holds 128 MiB, and libuv runs four
+   * by default anyway; the rest wait in a bounded queue (503 when it is full).
+   */
+  constructor(
+    readonly params: ScryptParams,
+    private readonly queueMax: number,
+    private readonly concurrency = 4,
+    private readonly onHash: (seconds: number) => void = () => undefined,
+  ) {}
+
+  async hash(password: string): Promise<string> {
+    const salt = randomBytes(16);
+    const key = await this.limited(() => derive(password, salt, this.params));
+    const { logN, r, p } = this.params;
+    return `scrypt$ln=${logN},r=${r},p=${p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  }
+
+  async verify(password: string, stored: string): Promise<boolean> {
+    const m = FORMAT.exec(stored);
+    if (!m) throw new Error('unrecognised password hash format');
+    const params = { logN: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
+    const expected = Buffer.from(m[5]!, 'base64');
+    const key = await this.limited(() => derive(password, Buffer.from(m[4]!, 'base64'), params));
+    return key.length === expected.length && timingSafeEqual(key, expected);
+  }
+
+  /**
+   * The same work as checking a real password, for an unknown account or a throttled
+   * attempt: the response must not be faster than a wrong password.
+   */
+  async verifyDecoy(password: string): Promise<false> {
+    this.decoy ??= this.hash(randomBytes(16).toString('hex'));
+    await this.verify(password, await this.decoy);
+    return false;
+  }
+
+  needsRehash(stored: string): boolean {
+    const m = FORMAT.exec(stored);
+    return !m || Number(m[1]) < this.params.logN || Number(m[2]) !== this.params.r || Number(m[3]) !== this.params.p;
+  }
+
+  private async limited<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) {
+      if (this.waiting.length >= this.queueMax) throw new HttpError(503, 'busy', 'too many logins at once; try again shortly', {}, { 'retry-after': '1' });
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.running++;
+    const started = process.hrtime.bigint();
+    try {
+      return await fn();
+    } finally {
+      this.onHash(Number(process.hrtime.bigint() - started) / 1e9);
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export const PASSWORD_MAX_LENGTH = 128;
+
+/** The 3,000 most common passwords (source and licence in the file's header), lower-cased. */
+const COMMON = new Set(
+  readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#')),
+);
+
+export const isCommonPassword = (password: string): boolean => COMMON.has(password.toLowerCase());
+
+export type WeakReason = 'too_short' | 'too_long' | 'common' | 'contains_email';
+
+/**
+ * ASVS V6: length only (no composition rules), any characters, not a common password,
+ * not the account's own email. Length counts characters, not bytes or UTF-16 units.
+ */
+export function passwordProblem(password: string, email: string, minLength: number): { reason: WeakReason; message: string } | null {
+  const length = [...password.normalize('NFC')].length;
+  if (length < minLength) return { reason: 'too_short', message: `use at least ${minLength} characters` };
+  if (length > PASSWORD_MAX_LENGTH) return { reason: 'too_long', message: `use at most ${PASSWORD_MAX_LENGTH} characters` };
+  if (isCommonPassword(password)) return { reason: 'common', message: 'this is one of the most common passwords; choose another' };
+  const lower = password.toLowerCase();
+  const local = email.split('@')[0] ?? '';
+  if (lower.includes(email) || (local.length >= 4 && lower.includes(local))) return { reason: 'contains_email', message: 'the password must not contain your email address' };
+  return null;
+}

@@ -1,0 +1,125 @@
+import express, { Router, type Request, type Response } from 'express';
+import { HttpError, handle } from '../../shared/http.ts';
+import type { AuthService, Client, Issued } from './service.ts';
+import { csrfGuard, newToken, type CookieJar } from './session.ts';
+import type { SessionDoc } from './store.ts';
+
+const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
+
+/** The /api routes the dashboard calls through the frontend (apps/auth/API.md). */
+export function authRoutes(service: AuthService, jar: CookieJar): Router {
+  const r = Router();
+  // Camera frames are the only large bodies: 8 JPEGs of a few hundred KB, as base64.
+  r.use(['/login/face', '/me/face'], express.json({ limit: '8mb' }));
+  r.use(express.json({ limit: '16kb' }));
+  r.use(csrfGuard(jar));
+
+  const client = (req: Request, res: Response): Client => ({
+    ip: req.ip ?? 'unknown',
+    userAgent: (req.get('user-agent') ?? '').slice(0, 200),
+    session: res.locals.session as SessionDoc | undefined,
+    deviceToken: jar.deviceToken(req),
+  });
+  const session = (res: Response) => res.locals.session as SessionDoc | undefined;
+  const need = (res: Response): SessionDoc => {
+    const s = session(res);
+    if (!s) throw new HttpError(401, 'not_authenticated', 'log in first');
+    return s;
+  };
+  const setCookies = (res: Response, issued: Issued) => {
+    jar.setSession(res, issued.token, issued.csrf);
+    if (issued.device) jar.setDevice(res, issued.device);
+  };
+  const anonymous = (res: Response) => {
+    const csrf = newToken();
+    jar.clearSession(res);
+    jar.setCsrf(res, csrf);
+    return { stage: 'anonymous' as const, csrfToken: csrf };
+  };
+
+  r.get('/session', handle(async (req, res) => {
+    const s = session(res);
+    if (s) {
+      jar.setCsrf(res, s.csrf);
+      res.json({ stage: s.stage, csrfToken: s.csrf, ...(s.stage === 'full' && { user: await service.me(s) }) });
+      return;
+    }
+    const csrf = jar.csrfToken(req) ?? newToken();
+    jar.setCsrf(res, csrf);
+    res.json({ stage: 'anonymous', csrfToken: csrf });
+  }));
+
+  r.post('/register', handle(async (req, res) => {
+    const { user, issued } = await service.register(body(req) as never, client(req, res));
+    setCookies(res, issued);
+    res.status(201).json({ stage: issued.stage, user, csrfToken: issued.csrf });
+  }));
+
+  r.post('/login', handle(async (req, res) => {
+    const { user, issued } = await service.login(body(req) as never, client(req, res));
+    setCookies(res, issued);
+    res.json({ stage: issued.stage, ...(user && { user }), csrfToken: issued.csrf });
+  }));
+
+  r.post('/login/face/challenge', handle(async (_req, res) => {
+    const challenge = await service.challenge(need(res));
+    if (challenge) res.status(201).json(challenge);
+    else res.json({ mode: 'off' });
+  }));
+
+  r.post('/login/face', handle(async (req, res) => {
+    const { user, issued } = await service.loginFace(need(res), body(req) as never, client(req, res));
+    setCookies(res, issued);
+    res.json({ stage: issued.stage, user, csrfToken: issued.csrf });
+  }));
+
+  r.post('/login/recovery', handle(async (req, res) => {
+    const { user, issued } = await service.loginRecovery(need(res), body(req) as never, client(req, res));
+    setCookies(res, issued);
+    res.json({ stage: issued.stage, user, csrfToken: issued.csrf });
+  }));
+
+  r.post('/logout', handle(async (req, res) => {
+    await service.logout(client(req, res));
+    res.json(anonymous(res));
+  }));
+
+  r.get('/me', handle(async (_req, res) => {
+    res.json({ user: await service.me(need(res)) });
+  }));
+
+  r.get('/me/logins', handle(async (_req, res) => {
+    res.json({ logins: await service.logins(need(res)) });
+  }));
+
+  r.post('/me/password', handle(async (req, res) => {
+    const issued = await service.changePassword(need(res), body(req) as never, client(req, res));
+    setCookies(res, issued);
+    res.json({ csrfToken: issued.csrf });
+  }));
+
+  r.post('/me/face/check', handle(async (req, res) => {
+    await service.checkFrame(need(res), body(req) as never);
+    res.json({ ok: true });
+  }));
+
+  r.post('/me/face', handle(async (req, res) => {
+    res.status(201).json(await service.enrollFace(need(res), body(req) as never, client(req, res)));
+  }));
+
+  r.delete('/me/face', handle(async (req, res) => {
+    res.json({ user: await service.disableFace(need(res), body(req) as never, client(req, res)) });
+  }));
+
+  r.post('/me/recovery-codes', handle(async (req, res) => {
+    res.json({ recoveryCodes: await service.regenerateRecoveryCodes(need(res), body(req) as never, client(req, res)) });
+  }));
+
+  r.delete('/me', handle(async (req, res) => {
+    await service.deleteAccount(need(res), body(req) as never, client(req, res));
+    jar.clearDevice(res);
+    res.json({ deleted: true, ...anonymous(res) });
+  }));
+
+  return r;
+}

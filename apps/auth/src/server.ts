@@ -1,0 +1,87 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RequestHandler } from 'express';
+import { baseApp, finishApp } from '../../shared/http.ts';
+import { createLogger, type Logger } from '../../shared/log.ts';
+import { lazyStore } from '../../shared/store/lazy.ts';
+import type { AuthConfig } from './config.ts';
+import { FaceClient } from './face-client.ts';
+import { createAuthMetrics } from './metrics.ts';
+import { openapi } from './openapi.ts';
+import { PasswordHasher } from './passwords.ts';
+import { authRoutes } from './routes.ts';
+import { AuthService } from './service.ts';
+import { cookieJar, sessionLoader } from './session.ts';
+import { AuthStore } from './store.ts';
+
+export interface AuthServer {
+  start(): Promise<{ url: string }>;
+  close(): Promise<void>;
+  service: AuthService;
+}
+
+export interface AuthServerOptions {
+  log?: Logger;
+  namespace?: string;
+  /** Milliseconds since the epoch; tests move it to check waits and expiry. */
+  clock?: () => number;
+}
+
+/** Answers from the API are personal: never cached, never framed, never sniffed. */
+const apiHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  next();
+};
+
+export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}): AuthServer {
+  const log = opts.log ?? createLogger('auth');
+  const clock = opts.clock ?? Date.now;
+  const metrics = createAuthMetrics();
+  const store = lazyStore(cfg.mongodbUri ?? cfg.databaseUrl, { dataDir: cfg.dataDir, namespace: opts.namespace, log }, AuthStore.open);
+  const hasher = new PasswordHasher({ logN: cfg.scryptLogN, r: 8, p: 1 }, cfg.hashQueueMax, 4, (s) => metrics.hashSeconds.observe(s));
+  const face = new FaceClient(cfg.faceServiceUrl, cfg.faceServiceToken, cfg.faceTimeoutMs, log);
+  const service = new AuthService(cfg, store.data, hasher, face, metrics, log, clock);
+  const jar = cookieJar(cfg);
+
+  // Ready when the database answers. The face service is not a condition: without it,
+  // password-only accounts must still log in.
+  const app = baseApp({
+    log,
+    metrics,
+    readiness: async () => {
+      const database = await store.ping().then(
+        () => 'ok',
+        () => 'unavailable',
+      );
+      return { ready: database === 'ok', checks: { database } };
+    },
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use('/api', apiHeaders, sessionLoader(jar, async () => (await store.data()).sessions, cfg, clock), authRoutes(service, jar));
+  finishApp(app, log);
+
+  let server: Server | undefined;
+  return {
+    service,
+    async start() {
+      server = app.listen(cfg.port, cfg.host);
+      await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
+      const { port } = server.address() as AddressInfo;
+      // Open the database now if it is there; if not, the service starts unready and retries.
+      await store.ping().catch(() => undefined);
+      log.info({ port, cookieSecure: cfg.cookieSecure, scryptLogN: cfg.scryptLogN }, 'auth service ready');
+      return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
+    },
+    async close() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server?.closeAllConnections();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Collection, DocumentStore } from '../../shared/store/types.ts';
+import { judge, type ThrottlePolicy, type Verdict } from './throttle.ts';
+
+export interface UserDoc {
+  id: string;
+  /** Normalised: trimmed, lower-case. Unique. */
+  email: string;
+  name: string;
+  passwordHash: string;
+  createdAt: string;
+  passwordChangedAt: string;
+  faceEnabled: boolean;
+  faceEnrolledAt?: string;
+  faceTemplates: number;
+}
+
+export type Stage = 'face' | 'full';
+
+/** A session is stored under the SHA-256 of its cookie value: a database dump holds no live session. */
+export interface SessionDoc {
+  id: string;
+  userId: string;
+  stage: Stage;
+  csrf: string;
+  createdAt: string;
+  lastSeenAt: string;
+  absoluteExpiresAt: string;
+  /** min(last seen + idle limit, absolute limit): the TTL index and readers drop it then. */
+  expiresAt: string;
+  ip: string;
+  userAgent: string;
+}
+
+/** A browser that has completed a login to the account (OWASP "device cookie"). */
+export interface DeviceDoc {
+  id: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface CounterDoc {
+  id: string;
+  failures: number;
+  lastFailureAt?: number;
+  expiresAt: string;
+}
+
+interface RecoveryCodeDoc {
+  id: string;
+  userId: string;
+  createdAt: string;
+}
+
+export type AuditType =
+  | 'register'
+  | 'login'
+  | 'logout'
+  | 'face.enroll'
+  | 'face.disable'
+  | 'recovery.regenerate'
+  | 'password.change'
+  | 'account.delete';
+export type LoginMethod = 'password' | 'face' | 'recovery';
+
+export interface AuditDoc {
+  id: string;
+  at: string;
+  type: AuditType;
+  /** 'login' for login attempts, so a user's history is one indexed query. */
+  kind: 'login' | 'account';
+  userId?: string;
+  email?: string;
+  method?: LoginMethod;
+  result?: 'success' | 'failure';
+  reason?: string;
+  ip: string;
+  userAgent: string;
+  expiresAt: string;
+}
+
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+const DAY = 24 * 3600 * 1000;
+
+/** The auth service's data, on any DocumentStore (MongoDB in production). */
+export class AuthStore {
+  private constructor(
+    readonly users: Collection<UserDoc>,
+    readonly sessions: Collection<SessionDoc>,
+    readonly devices: Collection<DeviceDoc>,
+    private readonly counters: Collection<CounterDoc>,
+    private readonly codes: Collection<RecoveryCodeDoc>,
+    private readonly audit: Collection<AuditDoc>,
+  ) {}
+
+  static async open(db: DocumentStore): Promise<AuthStore> {
+    return new AuthStore(
+      await db.collection<UserDoc>({ name: 'auth_users', indexes: [{ fields: ['email'], unique: true }] }),
+      await db.collection<SessionDoc>({ name: 'auth_sessions', indexes: [{ fields: ['userId'] }], expiresAt: 'expiresAt' }),
+      await db.collection<DeviceDoc>({ name: 'auth_devices', indexes: [{ fields: ['userId'] }], expiresAt: 'expiresAt' }),
+      await db.collection<CounterDoc>({ name: 'auth_counters', expiresAt: 'expiresAt' }),
+      await db.collection<RecoveryCodeDoc>({ name: 'auth_recovery_codes', indexes: [{ fields: ['userId'] }] }),
+      await db.collection<AuditDoc>({ name: 'auth_audit', indexes: [{ fields: ['userId', 'kind'] }], expiresAt: 'expiresAt' }),
+    );
+  }
+
+  async userByEmail(email: string): Promise<UserDoc | null> {
+    return (await this.users.find({ email }, { limit: 1 }))[0] ?? null;
+  }
+
+  // --- throttling counters -------------------------------------------------------
+
+  /**
+   * Judges an attempt against `key`'s counter and, when allowed, counts it as a failure
+   * up front (atomically). The caller calls `succeeded` or `failed` after checking.
+   */
+  async attempt(key: string, policy: ThrottlePolicy, now: number): Promise<Verdict> {
+    const before = await this.counters.get(key);
+    const failures = before?.failures ?? 0;
+    const verdict = judge(policy, failures, before?.lastFailureAt ?? 0, now);
+    if (!verdict.allowed) return verdict;
+    const after = await this.counters.increment(key, { failures: 1 }, { expiresAt: new Date(now + 90 * DAY).toISOString() });
+    if (after.failures > policy.hardLimit) return { allowed: false, locked: true, retryAfterSeconds: 0 };
+    // Another attempt was counted between our read and our increment: in the waiting
+    // regime only one of them may go ahead.
+    if (after.failures !== failures + 1 && failures >= policy.free) return { allowed: false, locked: false, retryAfterSeconds: policy.baseWaitSeconds };
+    return verdict;
+  }
+
+  async failed(key: string, now: number): Promise<void> {
+    await this.counters.update(key, { lastFailureAt: now });
+  }
+
+  /** Takes back an attempt that compared nothing (an unusable image, an outage). */
+  async refund(key: string): Promise<void> {
+    await this.counters.increment(key, { failures: -1 });
+  }
+
+  async succeeded(key: string): Promise<void> {
+    await this.counters.delete(key);
+  }
+
+  async failures(key: string): Promise<number> {
+    return (await this.counters.get(key))?.failures ?? 0;
+  }
+
+  /** A counter per fixed window (per client address per hour): returns the count after adding. */
+  async countInWindow(key: string, windowMs: number, now: number, add = 1): Promise<number> {
+    const start = Math.floor(now / windowMs) * windowMs;
+    const doc = await this.counters.increment(`${key}:${start}`, { failures: add }, { lastFailureAt: now, expiresAt: new Date(start + windowMs).toISOString() });
+    return doc.failures;
+  }
+
+  async inWindow(key: string, windowMs: number, now: number): Promise<number> {
+    const start = Math.floor(now / windowMs) * windowMs;
+    return (await this.counters.get(`${key}:${start}`))?.failures ?? 0;
+  }
+
+  // --- recovery codes --------------------------------------------------------------
+
+  async replaceRecoveryCodes(userId: string, codes: string[], now: number): Promise<void> {
+    await this.codes.deleteMany({ userId });
+    const createdAt = new Date(now).toISOString();
+    await this.codes.insertMany(codes.map((c) => ({ id: sha256(`${userId}:${c}`), userId, createdAt })));
+  }
+
+  /** Single use: deleting is the atomic test-and-set, so two concurrent uses cannot both win. */
+  consumeRecoveryCode(userId: string, code: string): Promise<boolean> {
+    return this.codes.delete(sha256(`${userId}:${code}`));
+  }
+
+  recoveryCodesLeft(userId: string): Promise<number> {
+    return this.codes.count({ userId });
+  }
+
+  // --- audit ----------------------------------------------------------------------
+
+  async record(event: Omit<AuditDoc, 'id' | 'at' | 'kind' | 'expiresAt'>, now: number, retentionDays: number): Promise<AuditDoc> {
+    const doc: AuditDoc = {
+      id: randomUUID(),
+      at: new Date(now).toISOString(),
+      kind: event.type === 'login' ? 'login' : 'account',
+      ...event,
+      expiresAt: new Date(now + retentionDays * DAY).toISOString(),
+    };
+    await this.audit.insert(doc);
+    return doc;
+  }
+
+  recentLogins(userId: string, limit = 20): Promise<AuditDoc[]> {
+    return this.audit.find({ userId, kind: 'login' }, { sort: { field: 'at', order: 'desc' }, limit });
+  }
+
+  /** Everything of one account except its audit trail (kept for the record, without biometrics). */
+  async deleteAccount(userId: string): Promise<void> {
+    await this.users.delete(userId);
+    await this.sessions.deleteMany({ userId });
+    await this.devices.deleteMany({ userId });
+    await this.codes.deleteMany({ userId });
+  }
+}

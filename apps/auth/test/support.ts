@@ -1,0 +1,141 @@
+import { parseSetCookie, type SetCookie } from 'cookie';
+import { afterAll, beforeAll } from 'vitest';
+import { createLogger } from '../../shared/log.ts';
+import { loadFaceConfig } from '../../face/src/config.ts';
+import { createFaceServer, type FaceServer } from '../../face/src/server.ts';
+import { loadAuthConfig } from '../src/config.ts';
+import { createAuthServer, type AuthServer } from '../src/server.ts';
+
+export const FACE_TOKEN = 'test-face-token';
+
+/** A clock tests can move forward (waits, session limits). */
+export function testClock(start = Date.now()) {
+  let now = start;
+  const clock = () => now;
+  clock.advance = (ms: number) => {
+    now += ms;
+  };
+  clock.set = (t: number) => {
+    now = t;
+  };
+  return clock;
+}
+export type TestClock = ReturnType<typeof testClock>;
+
+export interface Reply {
+  status: number;
+  body: any;
+  headers: Headers;
+  cookies: SetCookie[];
+}
+
+/**
+ * A browser as far as the API can tell: keeps cookies, sends the CSRF header the way
+ * the dashboard does, takes new CSRF tokens from responses.
+ */
+export class Browser {
+  readonly jar = new Map<string, string>();
+  csrf = '';
+  constructor(
+    readonly base: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+
+  async call(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Reply> {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: {
+        ...(this.jar.size && { cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ') }),
+        ...(method !== 'GET' && { 'x-csrf-token': this.csrf }),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...this.headers,
+        ...extra,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const cookies = res.headers.getSetCookie().map((h) => parseSetCookie(h));
+    for (const c of cookies) {
+      if (!c.value || (c.expires && c.expires.getTime() < Date.now())) this.jar.delete(c.name);
+      else this.jar.set(c.name, c.value);
+    }
+    const text = await res.text();
+    const parsed = text ? JSON.parse(text) : null;
+    if (parsed?.csrfToken) this.csrf = parsed.csrfToken;
+    return { status: res.status, body: parsed, headers: res.headers, cookies };
+  }
+
+  get = (p: string) => this.call('GET', p);
+  post = (p: string, body?: unknown) => this.call('POST', p, body ?? {});
+  del = (p: string, body?: unknown) => this.call('DELETE', p, body ?? {});
+
+  /** Fetches a CSRF token as the dashboard does on load. */
+  async open(): Promise<this> {
+    await this.get('/api/session');
+    return this;
+  }
+}
+
+export interface AuthStack {
+  url: string;
+  auth: AuthServer;
+  face?: FaceServer;
+  faceUrl?: string;
+  clock: TestClock;
+  browser: (headers?: Record<string, string>) => Promise<Browser>;
+  /** Registers (and stays logged in as) a new user. */
+  user: (over?: Partial<{ email: string; password: string; name: string }>) => Promise<{ b: Browser; email: string; password: string; id: string }>;
+}
+
+let seq = 0;
+export const uniqueEmail = (tag = 'user') => `${tag}-${process.pid}-${++seq}-${Date.now() % 100000}@plant.example`;
+export const PASSWORD = 'correct horse battery staple';
+
+/**
+ * The auth service on a random port with its own database, for one test file; with a
+ * real face service when `face` is set (real models, real photos), else pointing at a
+ * closed port (the face service down).
+ */
+export function authStack(opts: { face?: boolean; env?: Record<string, string>; faceEnv?: Record<string, string> } = {}): () => AuthStack {
+  let stack: AuthStack | undefined;
+  beforeAll(async () => {
+    const log = createLogger('auth-test', 'silent');
+    let face: FaceServer | undefined;
+    let faceUrl = 'http://127.0.0.1:9';
+    if (opts.face) {
+      face = createFaceServer(
+        loadFaceConfig({ FACE_SERVICE_TOKEN: FACE_TOKEN, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'pglite:memory', FACE_WORKERS: '2', FACE_LIVENESS: 'off', ...opts.faceEnv }),
+        { log },
+      );
+      faceUrl = (await face.start()).url;
+    }
+    const clock = testClock();
+    const cfg = loadAuthConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'pglite:memory',
+      FACE_SERVICE_URL: faceUrl,
+      FACE_SERVICE_TOKEN: FACE_TOKEN,
+      AUTH_FACE_TIMEOUT_MS: '3000',
+      // Tests hash at 2^14 for speed; passwords.test.ts checks the production 2^17 default.
+      AUTH_SCRYPT_LOG_N: '14',
+      ...opts.env,
+    });
+    const auth = createAuthServer(cfg, { log, clock });
+    const { url } = await auth.start();
+    const browser = async (headers: Record<string, string> = {}) => new Browser(url, headers).open();
+    const user: AuthStack['user'] = async (over = {}) => {
+      const email = over.email ?? uniqueEmail();
+      const password = over.password ?? PASSWORD;
+      const b = await browser();
+      const r = await b.post('/api/register', { email, password, name: over.name ?? 'Test Worker' });
+      if (r.status !== 201) throw new Error(`register failed: ${JSON.stringify(r.body)}`);
+      return { b, email, password, id: r.body.user.id as string };
+    };
+    stack = { url, auth, face, faceUrl, clock, browser, user };
+  }, 90_000);
+  afterAll(async () => {
+    await stack?.auth.close();
+    await stack?.face?.close();
+  });
+  return () => stack!;
+}
