@@ -183,7 +183,7 @@ export class AuthService {
 
   /** The head-turn challenge for a face step (login), or null when liveness is off. */
   async challenge(session: SessionDoc): Promise<FaceChallenge | null> {
-    const user = await this.userOf(session);
+    const user = await this.userOf(session, 'face');
     const store = await this.store();
     const failures = await store.failures(keys.face(user.id));
     if (failures >= policies.face.hardLimit) throw faceLocked();
@@ -440,9 +440,9 @@ export class AuthService {
     };
   }
 
-  private async audit(event: Omit<AuditDoc, 'id' | 'at' | 'kind' | 'expiresAt' | 'ip' | 'userAgent'>, client: Client): Promise<void> {
+  private async audit(event: Omit<AuditDoc, 'id' | 'at' | 'order' | 'kind' | 'expiresAt' | 'ip' | 'userAgent'>, client: Client): Promise<void> {
     const doc = await (await this.store()).record({ ...event, ip: client.ip, userAgent: client.userAgent }, this.clock(), this.cfg.auditRetentionDays);
-    this.log.info({ audit: { ...doc, expiresAt: undefined } }, `audit ${doc.type}${doc.result ? ` ${doc.method} ${doc.result}` : ''}`);
+    this.log.info({ audit: { ...doc, order: undefined, expiresAt: undefined } }, `audit ${doc.type}${doc.result ? ` ${doc.method} ${doc.result}` : ''}`);
   }
 }
 

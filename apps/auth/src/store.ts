@@ -67,6 +67,8 @@ export type LoginMethod = 'password' | 'face' | 'recovery';
 export interface AuditDoc {
   id: string;
   at: string;
+  /** `at` plus a per-process sequence number: events of one millisecond keep their order. */
+  order: string;
   type: AuditType;
   /** 'login' for login attempts, so a user's history is one indexed query. */
   kind: 'login' | 'account';
@@ -86,6 +88,8 @@ const DAY = 24 * 3600 * 1000;
 
 /** The auth service's data, on any DocumentStore (MongoDB in production). */
 export class AuthStore {
+  private sequence = 0;
+
   private constructor(
     readonly users: Collection<UserDoc>,
     readonly sessions: Collection<SessionDoc>,
@@ -177,10 +181,12 @@ export class AuthStore {
 
   // --- audit ----------------------------------------------------------------------
 
-  async record(event: Omit<AuditDoc, 'id' | 'at' | 'kind' | 'expiresAt'>, now: number, retentionDays: number): Promise<AuditDoc> {
+  async record(event: Omit<AuditDoc, 'id' | 'at' | 'order' | 'kind' | 'expiresAt'>, now: number, retentionDays: number): Promise<AuditDoc> {
+    const at = new Date(now).toISOString();
     const doc: AuditDoc = {
       id: randomUUID(),
-      at: new Date(now).toISOString(),
+      at,
+      order: `${at}#${String(++this.sequence).padStart(12, '0')}`,
       kind: event.type === 'login' ? 'login' : 'account',
       ...event,
       expiresAt: new Date(now + retentionDays * DAY).toISOString(),
@@ -190,7 +196,7 @@ export class AuthStore {
   }
 
   recentLogins(userId: string, limit = 20): Promise<AuditDoc[]> {
-    return this.audit.find({ userId, kind: 'login' }, { sort: { field: 'at', order: 'desc' }, limit });
+    return this.audit.find({ userId, kind: 'login' }, { sort: { field: 'order', order: 'desc' }, limit });
   }
 
   /** Everything of one account except its audit trail (kept for the record, without biometrics). */

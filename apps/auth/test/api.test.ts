@@ -57,7 +57,7 @@ describe('register, log in, log out', () => {
     expect(broken.status).toBe(400);
     const notJson = await fetch(`${s.url}/api/register`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': b.csrf, cookie: [...b.jar].map(([k, v]) => `${k}=${v}`).join('; ') }, body: '{"email":' });
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).error.code).toBe('invalid_json');
+    expect(((await notJson.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
   });
 
   it('accepts long passphrases, spaces and any script, without composition rules', async () => {
@@ -182,7 +182,7 @@ describe('security headers and documents', () => {
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     expect(metrics).toContain('auth_registrations_total');
     expect(metrics).toMatch(/auth_password_hash_seconds_count\{service="auth"\} [1-9]/);
-    const doc = await (await fetch(`${s.url}/openapi.json`)).json();
+    const doc = (await (await fetch(`${s.url}/openapi.json`)).json()) as any;
     expect(doc.paths['/api/login'].post.responses['401']).toBeDefined();
   });
 });

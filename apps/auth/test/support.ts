@@ -115,7 +115,6 @@ export function authStack(opts: { face?: boolean; env?: Record<string, string>; 
       DATABASE_URL: 'pglite:memory',
       FACE_SERVICE_URL: faceUrl,
       FACE_SERVICE_TOKEN: FACE_TOKEN,
-      AUTH_FACE_TIMEOUT_MS: '3000',
       // Tests hash at 2^14 for speed; passwords.test.ts checks the production 2^17 default.
       AUTH_SCRYPT_LOG_N: '14',
       ...opts.env,

@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { FACE_TOKEN, PASSWORD, authStack, type AuthStack, type Browser } from './support.ts';
+
+const FACES = path.resolve(import.meta.dirname, '../../../test/fixtures/faces');
+const photo = (file: string) => readFileSync(path.join(FACES, file)).toString('base64');
+
+/** Templates the face service holds for a subject, asked directly with the service credential. */
+async function templatesAt(s: AuthStack, subject: string): Promise<number> {
+  const r = await fetch(`${s.faceUrl}/v1/subjects/${subject}/templates`, { headers: { authorization: `Bearer ${FACE_TOKEN}` } });
+  return r.status === 404 ? 0 : ((await r.json()) as { templates: unknown[] }).templates.length;
+}
+
+async function enrolledUser(s: AuthStack, images = [photo('yale-1.jpg'), photo('yale-2.jpg')]) {
+  const u = await s.user();
+  const r = await u.b.post('/api/me/face', { images });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return { ...u, recoveryCodes: r.body.recoveryCodes as string[] };
+}
+
+async function passwordStep(s: AuthStack, email: string): Promise<Browser> {
+  const b = await s.browser();
+  const r = await b.post('/api/login', { email, password: PASSWORD });
+  expect(r.body).toEqual({ stage: 'face', csrfToken: expect.any(String) });
+  return b;
+}
+
+describe('face as a second factor (liveness off)', () => {
+  const stack = authStack({ face: true });
+
+  it('enrolls through the face service, hands out 10 recovery codes once, and then asks for the face at login', async () => {
+    const s = stack();
+    const { b, id, email, recoveryCodes } = await enrolledUser(s);
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    for (const c of recoveryCodes) expect(c).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const me = (await b.get('/api/me')).body.user;
+    expect(me).toMatchObject({ face: { enabled: true, templates: 2, locked: false }, recoveryCodesLeft: 10 });
+    expect(await templatesAt(s, id)).toBe(2);
+
+    const login = await passwordStep(s, email);
+    const half = login.jar.get('__Host-kv-session');
+    expect((await login.get('/api/me')).body.error.code, 'no access before the face step').toBe('second_factor_required');
+    expect((await login.post('/api/login/face/challenge')).body).toEqual({ mode: 'off' });
+    const r = await login.post('/api/login/face', { images: [photo('yale-4.jpg')] });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.stage).toBe('full');
+    expect(login.jar.get('__Host-kv-session'), 'new session id at the face step').not.toBe(half);
+    expect((await login.get('/api/me')).status).toBe(200);
+    const history = (await login.get('/api/me/logins')).body.logins;
+    expect(history.slice(0, 2).map((l: { method: string; result: string }) => `${l.method}:${l.result}`)).toEqual(['face:success', 'password:success']);
+  });
+
+  it('refuses a different face, says what the camera sees wrong, and never accepts a descriptor', async () => {
+    const s = stack();
+    const { email } = await enrolledUser(s);
+    const b = await passwordStep(s, email);
+    const other = await b.post('/api/login/face', { images: [photo('messi-1.jpg')] });
+    expect(other.status).toBe(401);
+    expect(other.body.error).toMatchObject({ code: 'face_mismatch', attemptsLeft: 49 });
+    const two = await b.post('/api/login/face', { images: [photo('multi-three-men.jpg')] });
+    expect(two.status).toBe(422);
+    expect(two.body.error).toMatchObject({ code: 'image_rejected', reason: 'multiple_faces' });
+    const check = await b.post('/api/me/face/check', { image: photo('no-face.jpg') });
+    expect(check.body.error.reason).toBe('no_face');
+    const forged = await b.post('/api/login/face', { descriptor: Array(1024).fill(0.1) });
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.field).toBe('images');
+    expect((await b.get('/api/me')).status).toBe(401);
+  });
+
+  it('face throttling: 5 free failures, then 30 s growing, disabled at 50; a recovery code still works', async () => {
+    const s = stack();
+    const { email, recoveryCodes } = await enrolledUser(s);
+    const b = await passwordStep(s, email);
+    const stranger = [photo('messi-1.jpg')];
+    for (let i = 0; i < 5; i++) expect((await b.post('/api/login/face', { images: stranger })).status).toBe(401);
+    const wait = await b.post('/api/login/face', { images: [photo('yale-4.jpg')] });
+    expect(wait.status, 'even the right face waits').toBe(429);
+    expect(wait.body.error).toMatchObject({ code: 'face_throttled', retryAfter: 30 });
+    expect(wait.headers.get('retry-after')).toBe('30');
+    s.clock.advance(30_000);
+    expect((await b.post('/api/login/face', { images: stranger })).status).toBe(401);
+    expect((await b.post('/api/login/face', { images: stranger })).body.error.retryAfter, 'the wait grows').toBe(60);
+
+    // Up to the 50th failure (waiting out each wait, within the half-done login's 10 minutes per step).
+    for (let n = 6; n < 50; n++) {
+      s.clock.advance(3600_000);
+      const again = await passwordStep(s, email);
+      b.jar.clear();
+      for (const [k, v] of again.jar) b.jar.set(k, v);
+      b.csrf = again.csrf;
+      expect((await b.post('/api/login/face', { images: stranger })).status, `failure ${n + 1}`).toBe(401);
+    }
+    s.clock.advance(3600_000);
+    const c = await passwordStep(s, email);
+    const locked = await c.post('/api/login/face', { images: [photo('yale-4.jpg')] });
+    expect(locked.status).toBe(403);
+    expect(locked.body.error.code).toBe('face_locked');
+    expect((await c.post('/api/login/face/challenge')).body.error.code).toBe('face_locked');
+
+    const recovered = await c.post('/api/login/recovery', { code: recoveryCodes[0]!.toLowerCase().replace(/-/g, ' ') });
+    expect(recovered.status, JSON.stringify(recovered.body)).toBe(200);
+    expect(recovered.body.user).toMatchObject({ face: { locked: true }, recoveryCodesLeft: 9 });
+    // Re-enrolling is how face login comes back.
+    expect((await c.del('/api/me/face', { password: PASSWORD })).status).toBe(200);
+    expect((await c.post('/api/me/face', { images: [photo('yale-1.jpg')] })).body.user.face).toMatchObject({ enabled: true, locked: false });
+  });
+
+  it('recovery codes are single use, and regenerating voids the old ones', async () => {
+    const s = stack();
+    const { b: owner, email, recoveryCodes } = await enrolledUser(s);
+    const first = await passwordStep(s, email);
+    expect((await first.post('/api/login/recovery', { code: recoveryCodes[3] })).status).toBe(200);
+    const second = await passwordStep(s, email);
+    const reused = await second.post('/api/login/recovery', { code: recoveryCodes[3] });
+    expect(reused.status).toBe(401);
+    expect(reused.body.error.code).toBe('invalid_recovery_code');
+    const fresh = await owner.post('/api/me/recovery-codes', { password: PASSWORD });
+    expect(fresh.body.recoveryCodes).toHaveLength(10);
+    expect((await second.post('/api/login/recovery', { code: recoveryCodes[4] })).status, 'old codes void').toBe(401);
+    expect((await second.post('/api/login/recovery', { code: fresh.body.recoveryCodes[0] })).status).toBe(200);
+  });
+
+  it('turning face off needs the password and deletes the templates', async () => {
+    const s = stack();
+    const { b, id, email } = await enrolledUser(s);
+    expect((await b.del('/api/me/face', { password: 'not my password' })).status).toBe(401);
+    expect(await templatesAt(s, id)).toBe(2);
+    const off = await b.del('/api/me/face', { password: PASSWORD });
+    expect(off.body.user.face).toMatchObject({ enabled: false, templates: 0 });
+    expect(await templatesAt(s, id)).toBe(0);
+    expect((await (await s.browser()).post('/api/login', { email, password: PASSWORD })).body.stage).toBe('full');
+  });
+
+  it('deleting the account deletes its face templates in the face service', async () => {
+    const s = stack();
+    const { b, id, email } = await enrolledUser(s);
+    expect(await templatesAt(s, id)).toBe(2);
+    expect((await b.del('/api/me', { password: PASSWORD })).status).toBe(200);
+    expect(await templatesAt(s, id)).toBe(0);
+    expect((await (await s.browser()).post('/api/login', { email, password: PASSWORD })).status).toBe(401);
+  });
+
+  // Last: it stops the face service.
+  it('face service down: password-only accounts log in; face accounts are told and can use a recovery code', async () => {
+    const s = stack();
+    const plain = await s.user();
+    const { email, recoveryCodes } = await enrolledUser(s);
+    await s.face!.close();
+
+    const t = performance.now();
+    const b = await passwordStep(s, email);
+    const down = await b.post('/api/login/face', { images: [photo('yale-4.jpg')] });
+    expect(down.status).toBe(503);
+    expect(down.body.error.code).toBe('face_unavailable');
+    expect(down.body.error.message).toMatch(/recovery code/);
+    expect(performance.now() - t, 'answered quickly, not after a long hang').toBeLessThan(5000);
+    expect((await b.post('/api/login/face/challenge')).body.error.code).toBe('face_unavailable');
+    expect((await b.post('/api/login/recovery', { code: recoveryCodes[0] })).status).toBe(200);
+
+    expect((await (await s.browser()).post('/api/login', { email: plain.email, password: PASSWORD })).body.stage).toBe('full');
+    expect((await fetch(`${s.url}/readyz`)).status, 'still ready: face is not needed for passwords').toBe(200);
+    expect((await plain.b.del('/api/me', { password: PASSWORD })).status, 'an account without face data can still be deleted').toBe(200);
+    const faceUser = await s.browser();
+    await faceUser.post('/api/login/recovery', {});
+    const deleting = await b.del('/api/me', { password: PASSWORD });
+    expect(deleting.status, 'face data cannot be erased now: nothing is deleted').toBe(503);
+    expect((await b.get('/api/me')).status).toBe(200);
+  });
+});
+
+describe('face login with the head-turn challenge', () => {
+  const stack = authStack({ face: true, faceEnv: { FACE_LIVENESS: 'headturn' } });
+  /** Consecutive frames of one man turning to his own left; the mirror image is the turn to his right. */
+  const turnedLeft = photo('basketball-man-1.jpg');
+  const turnedRight = async () => (await sharp(Buffer.from(turnedLeft, 'base64')).flop().jpeg({ quality: 92 }).toBuffer()).toString('base64');
+
+  it('passes when the frames follow the steps, fails for a still photograph', async () => {
+    const s = stack();
+    const { email } = await enrolledUser(s, [photo('basketball-man-2.jpg')]);
+    const b = await passwordStep(s, email);
+    const c = await b.post('/api/login/face/challenge');
+    expect(c.status).toBe(201);
+    expect([...c.body.steps].sort()).toEqual(['turn_left', 'turn_right']);
+    const still = await b.post('/api/login/face', { images: Array(4).fill(photo('basketball-man-2.jpg')), challengeId: c.body.id });
+    expect(still.status).toBe(401);
+    expect(still.body.error).toMatchObject({ code: 'face_mismatch', reason: 'steps_not_followed' });
+
+    const c2 = await b.post('/api/login/face/challenge');
+    const right = await turnedRight();
+    const frames = c2.body.steps.map((step: string) => (step === 'turn_left' ? turnedLeft : right));
+    const r = await b.post('/api/login/face', { images: [photo('basketball-man-2.jpg'), ...frames], challengeId: c2.body.id });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.stage).toBe('full');
+    const replay = await b.post('/api/login/face', { images: [photo('basketball-man-2.jpg'), ...frames], challengeId: c2.body.id });
+    expect(replay.status, 'a challenge answers once').not.toBe(200);
+  });
+});
