@@ -37,7 +37,14 @@ export class KubeVisionChart extends KubeVisionChartBase {
     new AppService(this, { component: 'frontend', env: [{ name: env.authServiceUrl, value: serviceUrl('auth') }] });
     new AppService(this, {
       component: 'auth',
-      env: [mongodbUri, { name: env.faceServiceUrl, value: serviceUrl('face') }, faceToken],
+      env: [
+        mongodbUri,
+        { name: env.faceServiceUrl, value: serviceUrl('face') },
+        faceToken,
+        { name: env.authCookieSecure, value: t.value('include "kubevision.authCookieSecure" . | quote') },
+        { name: env.authSessionIdleMinutes, value: t.value('.Values.auth.session.idleMinutes | quote') },
+        { name: env.authSessionAbsoluteHours, value: t.value('.Values.auth.session.absoluteHours | quote') },
+      ],
     });
     new AppService(this, {
       component: 'face',

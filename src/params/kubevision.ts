@@ -41,6 +41,26 @@ export const values: Group = group('KubeVision', {
     memory: '256Mi',
     cpuLimit: '',
     memoryLimit: '512Mi',
+    extra: {
+      session: group('Login sessions of the dashboard', {
+        idleMinutes: int(60, 'A session ends after this many minutes without a request', {
+          min: 1,
+          max: 24 * 60,
+          question: { label: 'Session idle timeout (minutes)', group: 'Security', showIf: isTrue('auth.enabled') },
+        }),
+        absoluteHours: int(24, 'A session ends this many hours after login, however active it is', {
+          min: 1,
+          max: 24 * 30,
+          question: { label: 'Session lifetime (hours)', group: 'Security', showIf: isTrue('auth.enabled') },
+        }),
+        secureCookies: oneOf(
+          ['auto', 'always', 'never'],
+          'auto',
+          "Secure (__Host-) session cookies, which browsers accept over HTTPS only: auto uses them exactly when this chart's Ingress serves TLS (ingress.enabled and ingress.tls.enabled); always when TLS ends in front of the cluster (e.g. a load balancer); never only for a plain-HTTP trial, where session cookies cross the network in clear text and sessions can be stolen",
+          { question: { label: 'Secure session cookies', group: 'Security', showIf: isTrue('auth.enabled') } },
+        ),
+      }),
+    },
   }),
   face: appService('face', {
     title: 'Face service',

@@ -165,6 +165,20 @@ replicas: {{ .replicaCount }}
 {{- if include "kubevision.faceGpu" . }}tensorflow-gpu{{ else }}wasm{{ end -}}
 {{- end -}}
 
+{{/* AUTH_COOKIE_SECURE: auth.session.secureCookies, where auto follows the chart's own Ingress TLS. */}}
+{{- define "kubevision.authCookieSecure" -}}
+{{- $mode := .Values.auth.session.secureCookies -}}
+{{- if eq $mode "always" -}}
+true
+{{- else if eq $mode "never" -}}
+false
+{{- else if and .Values.ingress.enabled .Values.ingress.tls.enabled -}}
+true
+{{- else -}}
+false
+{{- end -}}
+{{- end -}}
+
 {{- define "kubevision.credentialsSecret" -}}
 {{- .Values.serviceCredential.existingSecret | default (printf "%s-credentials" (include "kubevision.fullname" .)) -}}
 {{- end -}}
