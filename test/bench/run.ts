@@ -9,6 +9,7 @@ import path from 'node:path';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { helmBinary } from '../../src/helm/binary.ts';
 import { benchTmpBase, TempDirs, type BenchContext, type Benchmark, type Row } from './context.ts';
+import { benchAuth } from './auth.ts';
 import { benchFace } from './face.ts';
 import { benchGenerator } from './generator.ts';
 import { fmtMs, fmtRatio, summarize, table } from './stats.ts';
@@ -16,6 +17,7 @@ import { fmtMs, fmtRatio, summarize, table } from './stats.ts';
 const BENCHMARKS: Benchmark[] = [
   { name: 'generator', run: benchGenerator },
   { name: 'face', run: benchFace },
+  { name: 'auth', run: benchAuth },
 ];
 
 function machineFacts(): string[] {

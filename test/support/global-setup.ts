@@ -7,6 +7,7 @@ import { ensurePostgres } from './postgres.ts';
 /** Builds every plant once from the current source; tests read test/output/build. */
 export default async function setup(): Promise<void> {
   await ensurePostgres();
+  (await import('./chromium.ts')).ensureChromium();
   helmBinary(3);
   helmBinary(4);
   rmSync(BUILD_ROOT, { recursive: true, force: true });

@@ -1,0 +1,21 @@
+import { HTTP_PORT, env } from '../../../src/chart/contract.ts';
+import { loadConfig, type ConfigOf, type Setting } from '../../shared/config.ts';
+
+/** Every setting of the frontend (the dashboard and its /api gateway to the auth service). */
+export const frontendSettings = {
+  port: { type: 'int', env: env.port, default: HTTP_PORT, min: 0, max: 65535, description: 'HTTP port (0: any free port)' },
+  host: { type: 'string', env: 'HOST', default: '0.0.0.0', description: 'address to listen on' },
+  authServiceUrl: { type: 'url', env: env.authServiceUrl, required: true, description: 'base URL of the auth service; every /api/... request is forwarded there' },
+  authTimeoutSeconds: {
+    type: 'int',
+    env: 'AUTH_TIMEOUT_SECONDS',
+    default: 30,
+    min: 1,
+    max: 300,
+    description: 'longest wait for the auth service to answer a forwarded request (face checks included) before 504',
+  },
+} as const satisfies Record<string, Setting>;
+
+export type FrontendConfig = ConfigOf<typeof frontendSettings>;
+
+export const loadFrontendConfig = (e: NodeJS.ProcessEnv = process.env): FrontendConfig => loadConfig(frontendSettings, e);

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../shared/config.ts';
+import { loadFrontendConfig } from '../src/config.ts';
+
+const problems = (env: NodeJS.ProcessEnv) => {
+  try {
+    loadFrontendConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+};
+
+describe('frontend configuration', () => {
+  it('needs the auth service URL, and names the variable', () => {
+    expect(problems({})).toEqual([expect.stringMatching(/^AUTH_SERVICE_URL: is required/)]);
+  });
+
+  it('refuses an AUTH_SERVICE_URL that is not http(s), naming the variable', () => {
+    for (const bad of ['auth:8081', 'ftp://auth/', 'not a url', 'http://']) {
+      expect(problems({ AUTH_SERVICE_URL: bad }), bad).toEqual([expect.stringMatching(/^AUTH_SERVICE_URL: must be an http:\/\/ or https:\/\/ URL/)]);
+    }
+  });
+
+  it('names every invalid setting', () => {
+    expect(problems({ AUTH_SERVICE_URL: 'http://auth:8081', PORT: 'eighty', AUTH_TIMEOUT_SECONDS: '0' })).toEqual([
+      'PORT: must be a whole number from 0 to 65535 (got "eighty")',
+      'AUTH_TIMEOUT_SECONDS: must be a whole number from 1 to 300 (got "0")',
+    ]);
+  });
+
+  it('reads the names the chart sets, with the chart contract defaults', () => {
+    expect(loadFrontendConfig({ AUTH_SERVICE_URL: 'http://kubevision-auth:8081/' })).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      authServiceUrl: 'http://kubevision-auth:8081',
+      authTimeoutSeconds: 30,
+    });
+    expect(loadFrontendConfig({ AUTH_SERVICE_URL: 'https://auth.example', PORT: '9000', HOST: '127.0.0.1' })).toMatchObject({ port: 9000, host: '127.0.0.1' });
+  });
+});
