@@ -25,6 +25,8 @@ export interface LocalStack {
   url: string;
   authUrl: string;
   faceUrl: string;
+  /** The credential made up for this run (tests call the face service directly with it). */
+  faceToken: string;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalS
     url,
     authUrl,
     faceUrl,
+    faceToken: token,
     async close() {
       await frontend.close();
       await auth.close();

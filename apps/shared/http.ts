@@ -84,6 +84,12 @@ export function finishApp(app: Express, log: Logger): void {
     const e = toHttpError(err);
     if (e.status >= 500) log.error({ err, path: req.path }, 'request failed');
     for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+    if (e.status === 413) {
+      // Read and drop the rest of the oversized body before closing: closing on unread
+      // data sends a TCP reset, which can destroy the 413 before the client reads it.
+      res.setHeader('connection', 'close');
+      req.resume();
+    }
     res.status(e.status).json({ error: { code: e.code, message: e.message, ...e.details } });
   };
   app.use(handler);

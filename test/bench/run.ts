@@ -10,6 +10,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { helmBinary } from '../../src/helm/binary.ts';
 import { benchTmpBase, TempDirs, type BenchContext, type Benchmark, type Row } from './context.ts';
 import { benchAuth } from './auth.ts';
+import { benchDashboard } from './dashboard.ts';
 import { benchFace } from './face.ts';
 import { benchGenerator } from './generator.ts';
 import { fmtMs, fmtRatio, summarize, table } from './stats.ts';
@@ -18,6 +19,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'generator', run: benchGenerator },
   { name: 'face', run: benchFace },
   { name: 'auth', run: benchAuth },
+  { name: 'dashboard', run: benchDashboard },
 ];
 
 function machineFacts(): string[] {

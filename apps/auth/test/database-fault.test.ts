@@ -55,22 +55,29 @@ describe('the auth service when PostgreSQL goes away during requests', () => {
     };
     const clients = [0, 1, 2, 3].map(client);
 
-    await new Promise((r) => setTimeout(r, 1500));
+    // Phases end on what happened, not on a clock: the machine may be busy with other tests.
+    const until = async (what: string, done: () => boolean, minMs = 0) => {
+      const start = Date.now();
+      while (!done() || Date.now() - start < minMs) {
+        if (Date.now() - start > 40_000) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(outcomes)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await until('registrations before the outage', () => acknowledged.length >= 4);
     const before = acknowledged.length;
     await relay.cut();
-    await new Promise((r) => setTimeout(r, 1500));
+    await until('503s during the outage', () => (outcomes['503 database_unavailable'] ?? 0) >= 8, 1000);
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'not ready', checks: { database: 'unavailable' } });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const during = acknowledged.length;
     await relay.listen(port);
-    await new Promise((r) => setTimeout(r, 2500));
+    await until('registrations after the outage', () => acknowledged.length >= during + 4);
     running = false;
     await Promise.all(clients);
 
-    expect(before, 'registrations before the outage').toBeGreaterThan(3);
-    expect(acknowledged.length - during, 'registrations after it: recovered without a restart').toBeGreaterThan(3);
+    expect(before).toBeGreaterThanOrEqual(4);
     expect(outcomes['503 database_unavailable'], JSON.stringify(outcomes)).toBeGreaterThan(0);
     const unexpected = Object.keys(outcomes).filter((k) => k !== '201' && k !== '503 database_unavailable');
     expect(unexpected, JSON.stringify(outcomes)).toEqual([]);
@@ -82,5 +89,5 @@ describe('the auth service when PostgreSQL goes away during requests', () => {
       const r = await (await new Browser(url).open()).post('/api/login', { email, password: PASSWORD });
       expect(r.status, email).toBe(200);
     }
-  }, 60_000);
+  }, 150_000);
 });

@@ -3,19 +3,12 @@ import path from 'node:path';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAuthConfig } from '../../auth/src/config.ts';
-import { createAuthServer, type AuthServer } from '../../auth/src/server.ts';
-import { loadFaceConfig } from '../../face/src/config.ts';
-import { createFaceServer, type FaceServer } from '../../face/src/server.ts';
-import { createLogger } from '../../shared/log.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { CHROMIUM_ARGS, ensureChromium } from '../../../test/support/chromium.ts';
-import { loadFrontendConfig } from '../src/config.ts';
-import { createFrontendServer, type FrontendServer } from '../src/server.ts';
 import { HEIGHT, WIDTH, poseAsSent, poseRgb, writeY4m, type Pose } from './support/webcam.ts';
 
 const OUTPUT = path.resolve(import.meta.dirname, '../../../test/output');
 const SHOTS = path.join(OUTPUT, 'screenshots');
-const TOKEN = 'browser-test-face-token';
 
 /**
  * The fake webcam of the account owner: one man (two consecutive frames of a video, so
@@ -37,11 +30,8 @@ const STRANGER: Pose[] = [
   { file: 'grid-11.jpg', side: 320, mirror: true, seconds: 0.9 },
 ];
 
-const log = createLogger('browser-test', process.env.LOG_LEVEL ?? 'silent');
 
-let face: FaceServer;
-let auth: AuthServer;
-let frontend: FrontendServer;
+let stack: LocalStack;
 let faceUrl = '';
 let url = '';
 const browsers: Browser[] = [];
@@ -153,35 +143,18 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   [ownerVideo, strangerVideo] = await Promise.all([writeY4m(path.join(OUTPUT, 'webcam', 'owner.y4m'), OWNER), writeY4m(path.join(OUTPUT, 'webcam', 'stranger.y4m'), STRANGER)]);
 
-  face = createFaceServer(loadFaceConfig({ FACE_SERVICE_TOKEN: TOKEN, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'pglite:memory', FACE_WORKERS: '2' }), { log });
-  faceUrl = (await face.start()).url;
-  auth = createAuthServer(
-    loadAuthConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: 'pglite:memory',
-      FACE_SERVICE_URL: faceUrl,
-      FACE_SERVICE_TOKEN: TOKEN,
-      AUTH_COOKIE_SECURE: 'false',
-      AUTH_SCRYPT_LOG_N: '14',
-    }),
-    { log },
-  );
-  const authUrl = (await auth.start()).url;
-  frontend = createFrontendServer(loadFrontendConfig({ PORT: '0', HOST: '127.0.0.1', AUTH_SERVICE_URL: authUrl }), { log });
-  url = (await frontend.start()).url;
+  stack = await startLocalStack({ port: 0, dataDir: 'memory', faceWorkers: 2, logLevel: process.env.LOG_LEVEL ?? 'silent', authEnv: { AUTH_SCRYPT_LOG_N: '14' } });
+  ({ url, faceUrl } = stack);
 }, 180_000);
 
 afterAll(async () => {
   await Promise.all(browsers.map((b) => b.close().catch(() => undefined)));
-  await frontend?.close();
-  await auth?.close();
-  await face?.close();
+  await stack?.close();
 }, 60_000);
 
 describe('the fake webcams', () => {
   const call = async (method: string, p: string, body?: unknown) => {
-    const r = await fetch(faceUrl + p, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(faceUrl + p, { method, headers: { authorization: `Bearer ${stack.faceToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: r.status, body: (await r.json()) as any };
   };
   const b64 = (b: Buffer) => b.toString('base64');

@@ -1,31 +1,11 @@
-import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../src/headers.ts';
 import { deadPort, startFrontend, stubUpstream } from './support/frontend.ts';
+import { dashboardTransfer, raw } from './support/transfer.ts';
 
 /** The dashboard's budget: index.html and everything it loads, gzip, on the wire. */
 const BUDGET_BYTES = 150 * 1024;
-
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-/** A request that leaves the body as it travelled (fetch would decompress it). */
-function raw(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const html = { accept: 'text/html,application/xhtml+xml' };
 
@@ -141,28 +121,12 @@ describe('the dashboard server', () => {
   });
 
   it('stays within the size budget: page + everything it loads < 150 KB gzip', async () => {
-    const seen = new Map<string, { gzip: number; plain: number }>();
-    const fetchOne = async (p: string) => {
-      if (seen.has(p)) return '';
-      const r = await raw(`${fe.url}${p}`, { ...html, 'accept-encoding': 'gzip' });
-      expect(r.status, p).toBe(200);
-      expect(r.headers['content-encoding'], p).toBe('gzip');
-      const plain = gunzipSync(r.body);
-      seen.set(p, { gzip: r.body.length, plain: plain.length });
-      return plain.toString('utf8');
-    };
-    const page = await fetchOne('/');
-    const queue = [...page.matchAll(/\b(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
-    while (queue.length) {
-      const p = queue.shift()!;
-      const text = await fetchOne(p);
-      if (p.endsWith('.js')) queue.push(...[...text.matchAll(/(?:from|import)\s*\(?\s*'(\/assets\/[^']+)'/g)].map((m) => m[1]!));
-      if (p.endsWith('.css')) queue.push(...[...text.matchAll(/url\(["']?(\/assets\/[^"')]+)/g)].map((m) => m[1]!));
-    }
-    const total = [...seen.values()].reduce((a, b) => ({ gzip: a.gzip + b.gzip, plain: a.plain + b.plain }), { gzip: 0, plain: 0 });
-    const lines = [...seen].map(([p, s]) => `  ${p.padEnd(48)} ${String(s.gzip).padStart(7)} B gzip  ${String(s.plain).padStart(7)} B`);
-    console.log(`dashboard transfer (gzip): ${(total.gzip / 1024).toFixed(1)} KiB in ${seen.size} files (${(total.plain / 1024).toFixed(1)} KiB uncompressed)\n${lines.join('\n')}`);
-    expect(total.gzip).toBeLessThan(BUDGET_BYTES);
+    const t = await dashboardTransfer(fe.url);
+    for (const [p, f] of t.files) expect(f.encoding, p).toBe('gzip');
+    const lines = [...t.files].map(([p, f]) => `  ${p.padEnd(48)} ${String(f.gzip).padStart(7)} B gzip  ${String(f.plain).padStart(7)} B`);
+    console.log(`dashboard transfer (gzip): ${(t.gzip / 1024).toFixed(1)} KiB in ${t.files.size} files (${(t.plain / 1024).toFixed(1)} KiB uncompressed)\n${lines.join('\n')}`);
+    expect(t.files.size).toBeGreaterThan(5);
+    expect(t.gzip).toBeLessThan(BUDGET_BYTES);
   });
 
   it('has /healthz, /metrics, and /readyz that follows the auth service', async () => {
