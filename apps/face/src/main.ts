@@ -1,23 +1,6 @@
-import { ConfigError } from '../../shared/config.ts';
-import { createLogger } from '../../shared/log.ts';
+import { runService } from '../../shared/main.ts';
 import { loadFaceConfig } from './config.ts';
 import { createFaceServer } from './server.ts';
 
 /** `node apps/face/main.mjs`: the face service, configured from the environment. */
-const log = createLogger('face');
-try {
-  const server = createFaceServer(loadFaceConfig(), { log });
-  const { url } = await server.start();
-  log.info({ url }, 'listening');
-  const stop = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
-} catch (e) {
-  if (e instanceof ConfigError) log.fatal({ problems: e.problems }, e.message);
-  else log.fatal({ err: e }, `face service cannot start: ${(e as Error).message}`);
-  process.exit(1);
-}
+await runService('face', (log) => createFaceServer(loadFaceConfig(), { log }));

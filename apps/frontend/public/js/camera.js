@@ -1,7 +1,7 @@
 // The camera: a mirrored preview on screen, un-mirrored JPEG frames for the server.
 import { api } from './api.js';
-import { REASON_GUIDANCE, messageFor } from './messages.js';
-import { $, fromTemplate } from './ui.js';
+import { REASON_GUIDANCE, cameraMessage, messageFor } from './messages.js';
+import { $, fromTemplate, showError } from './ui.js';
 
 /** Frames sent are at most this many pixels on the long side (the face service analyses 640). */
 export const MAX_SIDE = 640;
@@ -112,4 +112,29 @@ export function startGuidance(camera, onChange, intervalMs = 1000) {
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+/**
+ * Opens the camera for a view. The user may leave the view while the browser asks for
+ * the camera: then it is closed again at once and null comes back; so does a refusal,
+ * after saying why.
+ * @param {ParentNode} root
+ * @param {() => boolean} hasLeft
+ * @returns {Promise<Camera | null>}
+ */
+export async function openCameraInView(root, hasLeft) {
+  /** @type {Camera} */
+  let camera;
+  try {
+    camera = await openCamera(root);
+  } catch (e) {
+    if (!hasLeft()) showError(cameraMessage(e));
+    return null;
+  }
+  if (hasLeft()) {
+    camera.close();
+    return null;
+  }
+  camera.say('Look straight at the camera.');
+  return camera;
 }

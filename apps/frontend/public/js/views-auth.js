@@ -1,7 +1,7 @@
 // Logging in: password, then the face check (or a recovery code); registering.
 import { api, session } from './api.js';
-import { openCamera, startGuidance } from './camera.js';
-import { cameraMessage, messageFor, stepText } from './messages.js';
+import { openCameraInView, startGuidance } from './camera.js';
+import { messageFor, stepText } from './messages.js';
 import { go } from './router.js';
 import { $, clearMessages, fromTemplate, onSubmit, showError, sleep } from './ui.js';
 
@@ -70,20 +70,10 @@ export function faceView(root) {
     });
   };
 
-  void (async () => {
-    try {
-      camera = await openCamera(root);
-    } catch (e) {
-      if (!left) showError(cameraMessage(e));
-      return;
-    }
-    if (left) {
-      camera.close();
-      return;
-    }
-    camera.say('Look straight at the camera.');
+  void openCameraInView(root, () => left).then((c) => {
+    camera = c;
     guide();
-  })();
+  });
 
   start.addEventListener('click', async () => {
     if (!camera || running) return;

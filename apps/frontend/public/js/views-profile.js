@@ -1,7 +1,7 @@
 // The logged-in part: profile, face enrollment, recovery codes, password, account deletion.
 import { api, session } from './api.js';
-import { openCamera, startGuidance } from './camera.js';
-import { cameraMessage, messageFor } from './messages.js';
+import { openCameraInView, startGuidance } from './camera.js';
+import { messageFor } from './messages.js';
 import { go } from './router.js';
 import { $, browserName, clearMessages, formatDate, fromTemplate, onSubmit, report, showError, showNotice, sleep } from './ui.js';
 
@@ -162,20 +162,10 @@ export function enrollView(root) {
     });
   };
 
-  void (async () => {
-    try {
-      camera = await openCamera(root);
-    } catch (e) {
-      if (!left) showError(cameraMessage(e));
-      return;
-    }
-    if (left) {
-      camera.close();
-      return;
-    }
-    camera.say('Look straight at the camera.');
+  void openCameraInView(root, () => left).then((c) => {
+    camera = c;
     guide();
-  })();
+  });
 
   captureBtn.addEventListener('click', async () => {
     if (!camera || running) return;
