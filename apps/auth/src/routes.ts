@@ -9,10 +9,12 @@ const body = (req: Request): Record<string, unknown> => (req.body && typeof req.
 /** The /api routes the dashboard calls through the frontend (apps/auth/API.md). */
 export function authRoutes(service: AuthService, jar: CookieJar): Router {
   const r = Router();
-  // Camera frames are the only large bodies: 8 JPEGs of a few hundred KB, as base64.
-  r.use(['/login/face', '/me/face'], express.json({ limit: '8mb' }));
-  r.use(express.json({ limit: '16kb' }));
+  // Before any body is read: a forged request costs no parsing.
   r.use(csrfGuard(jar));
+  // Camera frames are the only large bodies (8 JPEGs of a few hundred KB, as base64),
+  // accepted only from a session that may send them.
+  r.use(['/login/face', '/me/face'], (_req, res, next) => next(res.locals.session ? undefined : new HttpError(401, 'not_authenticated', 'log in first')), express.json({ limit: '8mb' }));
+  r.use(express.json({ limit: '16kb' }));
 
   const client = (req: Request, res: Response): Client => ({
     ip: req.ip ?? 'unknown',

@@ -139,7 +139,7 @@ export class AuthService {
       await this.hasher.verifyDecoy(password);
       await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
       this.metrics.logins.inc({ method: 'password', result: 'failure' });
-      await this.audit({ type: 'login', method: 'password', result: 'failure', reason, email, ...(userId && { userId }) }, client);
+      await this.audit({ type: 'login', method: 'password', result: 'failure', reason, ...(userId && { userId, email }) }, client);
       return invalidCredentials();
     };
 
@@ -161,7 +161,8 @@ export class AuthService {
       await store.failed(key, now);
       await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
       this.metrics.logins.inc({ method: 'password', result: 'failure' });
-      await this.audit({ type: 'login', method: 'password', result: 'failure', reason: user ? 'wrong_password' : 'unknown_account', email, ...(user && { userId: user.id }) }, client);
+      // What was typed for an unknown account is not kept: people type passwords there.
+      await this.audit({ type: 'login', method: 'password', result: 'failure', ...(user ? { reason: 'wrong_password', email, userId: user.id } : { reason: 'unknown_account' }) }, client);
       throw invalidCredentials();
     }
     // The owner got in: failures against the account so far were not theirs to carry.

@@ -162,6 +162,26 @@ describe('CSRF', () => {
   });
 });
 
+describe('large bodies', () => {
+  it('camera routes refuse a request without a session before reading its body', async () => {
+    const s = stack();
+    const b = await s.browser();
+    const big = await b.call('POST', '/api/login/face', { images: ['A'.repeat(4 * 1024 * 1024)] });
+    expect(big.status).toBe(401);
+    expect(big.body.error.code).toBe('not_authenticated');
+    const broken = await fetch(`${s.url}/api/me/face`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': b.csrf, cookie: [...b.jar].map(([k, v]) => `${k}=${v}`).join('; ') }, body: '{"images": [' });
+    expect(broken.status, 'not parsed, so not a JSON error').toBe(401);
+  });
+
+  it('other routes take at most 16 KB', async () => {
+    const s = stack();
+    const b = await s.browser();
+    const r = await b.post('/api/register', { email: uniqueEmail(), name: 'x'.repeat(20_000), password: PASSWORD });
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe('payload_too_large');
+  });
+});
+
 describe('security headers and documents', () => {
   it('API answers are not cached, framed or sniffed; no framework banner', async () => {
     const s = stack();
