@@ -1,4 +1,4 @@
-import { MONGODB_PORT, faceBackend, secretKeys } from './contract.ts';
+import { MONGODB_PORT, faceBackend, secretKeys } from '../../apps/shared/contract.ts';
 
 /**
  * The named templates the rendered objects call. Placement lives here because it is

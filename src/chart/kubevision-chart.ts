@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import type * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
-import { HTTP_PORT, env, secretKeys } from './contract.ts';
+import { HTTP_PORT, env, secretKeys } from '../../apps/shared/contract.ts';
 import { AppService } from './constructs/app-service.ts';
 import { KubeVisionChartBase } from './constructs/context.ts';
 import { Credentials } from './constructs/credentials.ts';

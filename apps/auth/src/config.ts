@@ -1,4 +1,4 @@
-import { env } from '../../../src/chart/contract.ts';
+import { env } from '../../shared/contract.ts';
 import { loadConfig, type ConfigOf, type Setting } from '../../shared/config.ts';
 
 /**

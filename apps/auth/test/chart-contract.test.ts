@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/log.ts';
 import { loadAuthConfig } from '../src/config.ts';
 import { createAuthServer, type AuthServer } from '../src/server.ts';
-import { HTTP_PORT, env as envNames, probes } from '../../../src/chart/contract.ts';
+import { HTTP_PORT, env as envNames, probes } from '../../shared/contract.ts';
 import { genericChartDir, plantChartDir, plantIds, template, thePlants } from '../../../test/support/plants.ts';
 
 interface Container {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { env } from '../../../src/chart/contract.ts';
+import { env } from '../../shared/contract.ts';
 import { loadConfig, type ConfigOf, type Setting } from '../../shared/config.ts';
 import { BACKENDS } from './engine/human.ts';
 

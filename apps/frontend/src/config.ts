@@ -1,4 +1,4 @@
-import { HTTP_PORT, env } from '../../../src/chart/contract.ts';
+import { HTTP_PORT, env } from '../../shared/contract.ts';
 import { loadConfig, type ConfigOf, type Setting } from '../../shared/config.ts';
 
 /** Every setting of the frontend (the dashboard and its /api gateway to the auth service). */

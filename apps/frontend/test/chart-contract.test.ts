@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadFrontendConfig } from '../src/config.ts';
-import { HTTP_PORT, probes } from '../../../src/chart/contract.ts';
+import { HTTP_PORT, probes } from '../../shared/contract.ts';
 import type { K8sObject } from '../../../src/plan/render.ts';
 import { plantChartDir, plantIds, template } from '../../../test/support/plants.ts';
 

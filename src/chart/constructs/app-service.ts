@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { Construct } from 'constructs';
-import { APP_UID, HTTP_PORT, env } from '../contract.ts';
+import { APP_UID, HTTP_PORT, env } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
 import { httpPort, httpProbes, image, patchPod, podTemplate } from './pod.ts';
 

@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { Construct } from 'constructs';
-import { HTTP_PORT } from '../contract.ts';
+import { HTTP_PORT } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
 
 /** The dashboard's Ingress: the one way into the application from outside the cluster. */

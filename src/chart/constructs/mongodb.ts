@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { Construct } from 'constructs';
-import { MONGODB_PORT, MONGODB_UID, secretKeys } from '../contract.ts';
+import { MONGODB_PORT, MONGODB_UID, secretKeys } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
 import { image, patchPod, podTemplate } from './pod.ts';
 

@@ -1,6 +1,6 @@
 import type { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
-import { HTTP_PORT, probes } from '../contract.ts';
+import { HTTP_PORT, probes } from '../../../apps/shared/contract.ts';
 import type { Templater } from '../template.ts';
 import type { Naming } from './context.ts';
 

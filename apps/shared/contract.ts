@@ -1,7 +1,8 @@
 /**
- * What the chart promises each service: ports, probe paths, environment variable
- * names and secret keys. The services read the same names (see apps/), so this is the
- * one place they are spelled.
+ * The configuration contract between the charts and the services: ports, probe paths,
+ * environment variable names, secret keys, the UID images run as. The chart generator
+ * (src/chart) writes these names and the services (apps/) read them, both from here,
+ * so this is the one place they are spelled.
  */
 export const HTTP_PORT = 8080;
 export const MONGODB_PORT = 27017;
