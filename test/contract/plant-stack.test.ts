@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadAuthConfig } from '../../apps/auth/src/config.ts';
+import { createAuthServer } from '../../apps/auth/src/server.ts';
+import { loadFaceConfig } from '../../apps/face/src/config.ts';
+import { createFaceServer } from '../../apps/face/src/server.ts';
+import { loadFrontendConfig } from '../../apps/frontend/src/config.ts';
+import { createFrontendServer } from '../../apps/frontend/src/server.ts';
+import { HTTP_PORT, env as names, faceBackend, probes } from '../../apps/shared/contract.ts';
+import { createLogger } from '../../apps/shared/log.ts';
+import { component, plantChartDir, plantIds, template } from '../support/plants.ts';
+
+interface Container {
+  image: string;
+  env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  ports: { name: string; containerPort: number }[];
+  livenessProbe: { httpGet: { path: string } };
+  readinessProbe: { httpGet: { path: string } };
+  startupProbe?: { httpGet: { path: string } };
+}
+
+const SERVICES = ['face', 'auth', 'frontend'] as const;
+type Service = (typeof SERVICES)[number];
+
+/** Each application container of a plant's rendered chart. */
+async function containers(id: string): Promise<Record<Service, Container>> {
+  const objs = await template(plantChartDir(id));
+  const out: Partial<Record<Service, Container>> = {};
+  for (const o of objs) {
+    const c = component(o);
+    if (o.kind === 'Deployment' && SERVICES.includes(c as Service)) {
+      out[c as Service] = (o.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
+    }
+  }
+  for (const s of SERVICES) expect(out[s], `${id}: the ${s} Deployment`).toBeDefined();
+  return out as Record<Service, Container>;
+}
+
+/**
+ * The environment a pod would get: plain values as rendered, each secret key replaced
+ * by one value per key (the same Secret feeds auth and face, so they must agree).
+ */
+function podEnv(c: Container, secrets: Map<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    c.env.map((e) => {
+      const ref = e.valueFrom?.secretKeyRef;
+      if (e.value !== undefined) return [e.name, e.value];
+      expect(ref, `${e.name} has a value or a secret`).toBeDefined();
+      const key = `${ref!.key}`;
+      if (!secrets.has(key)) secrets.set(key, randomBytes(16).toString('hex'));
+      return [e.name, secrets.get(key)!];
+    }),
+  );
+}
+
+/** What stands in for the cluster here: the embedded database, loopback addresses, any free port. */
+function onThisMachine(e: Record<string, string>, urls: Partial<Record<'face' | 'auth', string>>): Record<string, string> {
+  const out: Record<string, string> = { ...e, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'pglite:memory' };
+  delete out[names.mongodbUri];
+  if (urls.face) out[names.faceServiceUrl] = urls.face;
+  if (urls.auth) out[names.authServiceUrl] = urls.auth;
+  return out;
+}
+
+const log = createLogger('plant-stack', 'silent');
+const running: { close(): Promise<void> }[] = [];
+afterAll(async () => {
+  for (const s of running.reverse()) await s.close();
+});
+
+describe.each(plantIds())('%s: every service starts, and is ready, with the environment its chart gives it', (id) => {
+  it('face, auth and frontend come up and answer their probes', async () => {
+    const c = await containers(id);
+    const secrets = new Map<string, string>();
+    const env = { face: podEnv(c.face, secrets), auth: podEnv(c.auth, secrets), frontend: podEnv(c.frontend, secrets) };
+
+    // The names the chart sets are the names the services read, with the values it promises.
+    for (const s of SERVICES) {
+      expect(env[s][names.port], `${s} PORT`).toBe(String(HTTP_PORT));
+      expect(c[s].ports[0]!.containerPort, `${s} containerPort`).toBe(HTTP_PORT);
+      expect(c[s].livenessProbe.httpGet.path).toBe(probes.liveness);
+      expect(c[s].readinessProbe.httpGet.path).toBe(probes.readiness);
+    }
+    expect(env.face[names.faceServiceToken], 'auth and face share one credential').toBe(env.auth[names.faceServiceToken]);
+    expect(loadFaceConfig(env.face).port).toBe(HTTP_PORT);
+    expect(loadAuthConfig(env.auth).port).toBe(HTTP_PORT);
+    expect(loadFrontendConfig(env.frontend).port).toBe(HTTP_PORT);
+
+    // A GPU plant asks for tfjs-node-gpu, which belongs in the GPU image; here the face
+    // service runs the same configuration on wasm.
+    const backend = env.face[names.faceBackend];
+    expect([faceBackend.cpu, faceBackend.gpu]).toContain(backend);
+    const face = createFaceServer(loadFaceConfig({ ...onThisMachine(env.face, {}), [names.faceBackend]: faceBackend.cpu, [names.faceWorkers]: '1' }), { log });
+    running.push(face);
+    const faceUrl = (await face.start()).url;
+    const auth = createAuthServer(loadAuthConfig(onThisMachine(env.auth, { face: faceUrl })), { log });
+    running.push(auth);
+    const authUrl = (await auth.start()).url;
+    const frontend = createFrontendServer(loadFrontendConfig(onThisMachine(env.frontend, { auth: authUrl })), { log });
+    running.push(frontend);
+    const frontendUrl = (await frontend.start()).url;
+
+    const urls: Record<Service, string> = { face: faceUrl, auth: authUrl, frontend: frontendUrl };
+    for (const s of SERVICES) {
+      for (const probe of [c[s].livenessProbe, c[s].readinessProbe, ...(c[s].startupProbe ? [c[s].startupProbe] : [])]) {
+        const r = await fetch(urls[s] + probe.httpGet.path);
+        expect(r.status, `${id}: ${s} ${probe.httpGet.path}: ${await r.text()}`).toBe(200);
+      }
+    }
+    // And they work together: the dashboard's origin reaches auth, auth reaches face.
+    const session = await fetch(`${frontendUrl}/api/session`);
+    expect(session.status).toBe(200);
+    const check = await fetch(`${faceUrl}/v1/liveness/challenges`, { method: 'POST', headers: { authorization: `Bearer ${env.auth[names.faceServiceToken]}` } });
+    expect([201, 409]).toContain(check.status);
+
+    for (const s of running.splice(0).reverse()) await s.close();
+  }, 120_000);
+});
