@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import {
+  BUILDERS,
+  PROJECT_ROOT,
+  SERVICES,
+  buildCommands,
+  detectBuilder,
+  imageSpecs,
+  noBuilderMessage,
+  probeBuilder,
+  projectVersion,
+  registryPattern,
+  run,
+  shellLine,
+  type BuilderName,
+  type Service,
+} from './images.ts';
+
+const USAGE = `npm run images -- [options]: build the container images of the application services
+
+  kubevision/face:<version>       apps/face/Dockerfile (TensorFlow.js on wasm)
+  kubevision/face:<version>-gpu   apps/face/Dockerfile.gpu (CUDA, tfjs-node-gpu; linux/amd64)
+  kubevision/auth:<version>       apps/auth/Dockerfile
+  kubevision/frontend:<version>   apps/frontend/Dockerfile
+
+<version> is package.json's, the charts' appVersion, so the charts pull exactly these.
+The builder is the first usable of docker (its daemon must answer \`docker info\`), podman
+and buildah. Each command is printed before it runs; the build context is the project root.
+
+Options:
+  --registry HOST[:PORT][/PATH]   put the registry in front of the names, as the charts'
+                                  global.imageRegistry does
+  --push                          push the images after building all of them
+  --only SERVICE                  face, auth or frontend (repeatable, or comma-separated)
+  --builder docker|podman|buildah use this builder instead of the first usable one
+  --dry-run                       print the commands only; needs no builder (docker's
+                                  syntax unless --builder says otherwise)`;
+
+async function main(argv: string[]): Promise<number> {
+  let opts;
+  try {
+    ({ values: opts } = parseArgs({
+      args: argv,
+      options: {
+        registry: { type: 'string' },
+        push: { type: 'boolean' },
+        only: { type: 'string', multiple: true },
+        builder: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    console.error(`npm run images: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (opts.help) {
+    console.log(USAGE);
+    return 0;
+  }
+
+  const only = opts.only?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const unknown = only?.filter((s) => !(SERVICES as readonly string[]).includes(s)) ?? [];
+  if (unknown.length) {
+    console.error(`npm run images: --only ${unknown.join(', ')}: no such service (${SERVICES.join(', ')})`);
+    return 2;
+  }
+  const registry = opts.registry?.replace(/\/+$/, '');
+  if (registry !== undefined && !registryPattern().test(registry)) {
+    console.error(`npm run images: --registry ${JSON.stringify(opts.registry)}: must be a registry host[:port][/path], as global.imageRegistry`);
+    return 2;
+  }
+  if (opts.builder !== undefined && !(BUILDERS as readonly string[]).includes(opts.builder)) {
+    console.error(`npm run images: --builder ${opts.builder}: must be one of ${BUILDERS.join(', ')}`);
+    return 2;
+  }
+
+  const specs = imageSpecs({ version: projectVersion(), registry, only: only as Service[] | undefined });
+  let builder = opts.builder as BuilderName | undefined;
+  if (opts['dry-run']) {
+    for (const cmd of buildCommands(builder ?? 'docker', specs, { push: opts.push })) console.log(shellLine(cmd));
+    return 0;
+  }
+  if (builder) {
+    const probe = probeBuilder(builder);
+    if (!probe.usable) {
+      console.error(noBuilderMessage([probe]));
+      return 1;
+    }
+  } else {
+    const found = detectBuilder();
+    if (!found.builder) {
+      console.error(noBuilderMessage(found.probes));
+      return 1;
+    }
+    builder = found.builder;
+  }
+
+  console.log(`# ${specs.length} image${specs.length === 1 ? '' : 's'} with ${builder}, context ${PROJECT_ROOT}`);
+  for (const cmd of buildCommands(builder, specs, { push: opts.push })) {
+    console.log(`$ ${shellLine(cmd)}`);
+    const code = await run(cmd);
+    if (code !== 0) {
+      console.error(`npm run images: \`${shellLine(cmd)}\` failed with exit code ${code}`);
+      return code;
+    }
+  }
+  console.log(`# built${opts.push ? ' and pushed' : ''}: ${specs.map((s) => s.ref).join(' ')}`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
