@@ -1,6 +1,7 @@
 import type { Group } from '../params/dsl.ts';
 import { SITES, siteTitle, type Site } from '../params/service.ts';
 import { renderParameterTable } from './files/readme-table.ts';
+import { opsContext, renderOperations } from './operations.ts';
 
 interface SiteValues {
   enabled: boolean;
@@ -67,18 +68,6 @@ On k3s, set them at install time, e.g. \`--node-label kubevision.io/site=onprem
 --node-taint kubevision.io/site=onprem:NoSchedule\`, or later with \`kubectl label node\`
 and \`kubectl taint node\`. Other label keys and taints are configured under \`sites\`.
 
-## Installing
-
-From Rancher: *Apps > Charts*, pick **${r.title}**, fill in the form. With helm:
-
-\`\`\`sh
-helm install kubevision ./${r.chartName} --namespace kubevision --create-namespace -f my-values.yaml
-\`\`\`
-
-Every value is checked by \`values.schema.json\` (unknown keys, types, enums, ranges) and by
-the chart's own rules (e.g. a GPU face service needs a GPU site, TLS needs a host), so a
-wrong value fails the install with a message that names it.
-
 ## Security defaults
 
 Pods run as non-root with a read-only root filesystem, no privilege escalation, all
@@ -87,7 +76,13 @@ NetworkPolicies admit MongoDB connections only from auth and face, and face conn
 only from auth. Generated credentials are kept across upgrades; every credential can come
 from an existing Secret instead.
 
+${renderOperations(opsContext(r.chartName, r.defaults))}
+
 ## Parameters
+
+Every value is checked by \`values.schema.json\` (unknown keys, types, enums, ranges) and by
+the chart's own rules (e.g. a GPU face service needs a GPU site, TLS needs a host), so a
+wrong value fails the install with a message that names it.
 
 ${renderParameterTable(r.root, r.defaults)}`;
 }

@@ -13,6 +13,18 @@ export function templaterOf(scope: IConstruct): Templater {
   return chart.t;
 }
 
+/**
+ * The TypeScript twin of the "kubevision.fullname" helper (src/chart/helpers-tpl.ts), for
+ * docs that name objects of a concrete release. Tests compare it with rendered charts.
+ */
+export function fullnameOf(release: string): string {
+  const name = release.includes('kubevision') ? release : `${release}-kubevision`;
+  return name.slice(0, 50).replace(/-+$/, '');
+}
+
+/** Every workload's objects are named fullname-component. */
+export const componentName = (fullname: string, component: string) => `${fullname}-${component}`;
+
 /** Names and labels of one workload, as template expressions. */
 export class Naming {
   constructor(
@@ -21,11 +33,11 @@ export class Naming {
   ) {}
 
   get name(): string {
-    return `${this.t.value('include "kubevision.fullname" .')}-${this.component}`;
+    return this.nameOf(this.component);
   }
 
   nameOf(component: string): string {
-    return `${this.t.value('include "kubevision.fullname" .')}-${component}`;
+    return componentName(this.t.value('include "kubevision.fullname" .'), component);
   }
 
   get labels(): Record<string, string> {

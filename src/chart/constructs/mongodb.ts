@@ -4,6 +4,12 @@ import { MONGODB_PORT, MONGODB_UID, secretKeys } from '../../../apps/shared/cont
 import { Naming, templaterOf } from './context.ts';
 import { image, patchPod, podTemplate } from './pod.ts';
 
+/** The bundled MongoDB's container and its root user (operations docs exec into it). */
+export const MONGODB_CONTAINER = 'mongodb';
+export const MONGODB_ROOT_USER = 'root';
+/** The bundled MongoDB's one member, as the services' connection string names it. */
+export const mongodbHost = (fullname: string, namespace: string) => `${fullname}-mongodb-0.${fullname}-mongodb.${namespace}.svc`;
+
 /**
  * The bundled MongoDB: one StatefulSet member with a PersistentVolumeClaim, a headless
  * Service, and a generated root credential kept stable across upgrades. Rendered only
@@ -50,13 +56,13 @@ export class MongoDb extends Construct {
           naming,
           uid: MONGODB_UID,
           container: {
-            name: 'mongodb',
+            name: MONGODB_CONTAINER,
             image: image(t, 'mongodb'),
             imagePullPolicy: t.value('.Values.mongodb.image.pullPolicy'),
             args: ['--bind_ip_all'],
             ports: [{ name: 'mongodb', containerPort: MONGODB_PORT, protocol: 'TCP' }],
             env: [
-              { name: 'MONGO_INITDB_ROOT_USERNAME', value: 'root' },
+              { name: 'MONGO_INITDB_ROOT_USERNAME', value: MONGODB_ROOT_USER },
               {
                 name: 'MONGO_INITDB_ROOT_PASSWORD',
                 valueFrom: { secretKeyRef: { name: secretName, key: secretKeys.mongodbRootPassword } },

@@ -1,0 +1,378 @@
+import { MONGODB_PORT, env, secretKeys } from '../../apps/shared/contract.ts';
+import { SITES, siteTitle, type Site } from '../params/service.ts';
+import { componentName, fullnameOf } from './constructs/context.ts';
+import { MONGODB_CONTAINER, MONGODB_ROOT_USER, mongodbHost } from './constructs/mongodb.ts';
+
+/**
+ * The operator guide of every chart README, declared once: sections of prose and
+ * commands, each a function of the chart, release, namespace, plant and catalog. Object
+ * names come from the helpers the constructs name objects with. test/chart/operations.test.ts
+ * runs or checks every command declared here against the built charts and catalogs.
+ */
+
+/** What Rancher installs by default (Chart.yaml catalog.cattle.io annotations). */
+export const DEFAULT_RELEASE = 'kubevision';
+export const DEFAULT_NAMESPACE = 'kubevision';
+const GENERIC_CHART = 'kubevision';
+const PLANT_PREFIX = 'kubevision-';
+
+export interface OpsContext {
+  chart: string;
+  release: string;
+  namespace: string;
+  /** The plant id of a plant chart; undefined for the generic chart. */
+  plant?: string;
+  /** helm repository name and Rancher ClusterRepo name. */
+  repo: string;
+  /** Where the catalog folder is served over HTTP(S). */
+  catalogUrl: string;
+  /** The chart's default values. */
+  defaults: Record<string, unknown>;
+  names: ObjectNames;
+}
+
+export interface ObjectNames {
+  authDeployment: string;
+  faceDeployment: string;
+  authContainer: string;
+  mongodbStatefulSet: string;
+  mongodbPod: string;
+  mongodbContainer: string;
+  mongodbSecret: string;
+  mongodbHost: string;
+  credentialsSecret: string;
+}
+
+export function objectNames(release: string, namespace: string): ObjectNames {
+  const fullname = fullnameOf(release);
+  const mongodb = componentName(fullname, 'mongodb');
+  return {
+    authDeployment: componentName(fullname, 'auth'),
+    faceDeployment: componentName(fullname, 'face'),
+    authContainer: 'auth',
+    mongodbStatefulSet: mongodb,
+    mongodbPod: `${mongodb}-0`,
+    mongodbContainer: MONGODB_CONTAINER,
+    // The generated Secrets: Naming(t, 'mongodb') and Naming(t, 'credentials').
+    mongodbSecret: mongodb,
+    mongodbHost: mongodbHost(fullname, namespace),
+    credentialsSecret: componentName(fullname, 'credentials'),
+  };
+}
+
+export const plantOfChart = (chart: string): string | undefined =>
+  chart === GENERIC_CHART ? undefined : chart.startsWith(PLANT_PREFIX) ? chart.slice(PLANT_PREFIX.length) : undefined;
+
+export function opsContext(
+  chart: string,
+  defaults: Record<string, unknown>,
+  over: { release?: string; namespace?: string; catalogUrl?: string } = {},
+): OpsContext {
+  const plant = plantOfChart(chart);
+  const release = over.release ?? DEFAULT_RELEASE;
+  const namespace = over.namespace ?? DEFAULT_NAMESPACE;
+  const repo = plant ?? 'kubevision';
+  return {
+    chart,
+    release,
+    namespace,
+    plant,
+    repo,
+    catalogUrl: over.catalogUrl ?? `https://charts.example.com/${repo}`,
+    defaults,
+    names: objectNames(release, namespace),
+  };
+}
+
+// --- what the values say -------------------------------------------------------------
+
+interface SiteDefaults {
+  enabled: boolean;
+  gpu: { enabled: boolean };
+}
+const sites = (c: OpsContext) => c.defaults.sites as Record<Site, SiteDefaults>;
+const face = (c: OpsContext) => c.defaults.face as { placement: string; compute: string };
+export const bundledMongodb = (c: OpsContext) => (c.defaults.mongodb as { mode: string }).mode === 'bundled';
+
+/** The placement example: face moves to the other site; what else that takes on this chart. */
+export function placementMove(c: OpsContext): { target: Site; sets: string[] } {
+  const from = face(c).placement;
+  const target: Site = from === 'cloud' ? 'onprem' : 'cloud';
+  const sets: string[] = [];
+  if (!sites(c)[target].enabled) sets.push(`sites.${target}.enabled=true`);
+  sets.push(`face.placement=${target}`);
+  if (face(c).compute === 'gpu' && !sites(c)[target].gpu.enabled) sets.push('face.compute=cpu');
+  return { target, sets };
+}
+
+const catalogFolder = (c: OpsContext) => `catalog/${c.plant ?? 'generic'}/`;
+const ref = (c: OpsContext) => `${c.repo}/${c.chart}`;
+const ns = (c: OpsContext) => `--namespace ${c.namespace}`;
+
+// --- the guide -----------------------------------------------------------------------
+
+export type CommandKind =
+  /** A Kubernetes manifest (a code block of YAML). */
+  | 'manifest'
+  /** helm against the catalog, or an install/upgrade. */
+  | 'helm'
+  /** kubectl that prints a manifest without a cluster, piped to kubectl apply. */
+  | 'kubectl-dry-run'
+  /** Needs a live cluster. */
+  | 'cluster'
+  /** A local shell command. */
+  | 'shell';
+
+export interface Command {
+  id: string;
+  kind: CommandKind;
+  text: (c: OpsContext) => string;
+  /** Rendered only for charts where this holds (default: always). */
+  when?: (c: OpsContext) => boolean;
+}
+
+type Prose = (c: OpsContext) => string | undefined;
+export type Block = Prose | Command;
+
+export interface Section {
+  title: (c: OpsContext) => string;
+  blocks: Block[];
+}
+
+const isCommand = (b: Block): b is Command => typeof b === 'object';
+
+const mongoAuth = (c: OpsContext) => `--username ${MONGODB_ROOT_USER} --password "$MONGODB_PASSWORD" --authenticationDatabase admin`;
+const backupFile = 'kubevision-mongodb.archive.gz';
+const exec = (c: OpsContext, stdin = false) =>
+  `kubectl -n ${c.namespace} exec${stdin ? ' -i' : ''} ${c.names.mongodbPod} -c ${c.names.mongodbContainer} --`;
+const ifBundled = (text: string | ((c: OpsContext) => string)): Prose => (c) => (bundledMongodb(c) ? (typeof text === 'string' ? text : text(c)) : undefined);
+
+export const OPERATIONS: Section[] = [
+  {
+    title: () => 'Adding the catalog to Rancher',
+    blocks: [
+      (c) =>
+        `This chart's catalog is the folder \`${catalogFolder(c)}\` of the KubeVision build` +
+        (c.plant ? ' (it holds this chart and the generic one, nothing of any other plant)' : '') +
+        '. Publish it either over HTTP(S), as a static folder (`index.yaml` and `assets/`), or as the root of a git repository ' +
+        '(`charts/<name>/<version>/`). Then, in Rancher, *Apps > Repositories > Create* with its URL, or apply a `ClusterRepo` ' +
+        '(`kubectl apply -f clusterrepo.yaml` in the Rancher local cluster, or the target cluster\'s *Import YAML*). Over HTTP(S):',
+      {
+        id: 'clusterrepo-http',
+        kind: 'manifest',
+        text: (c) => `apiVersion: catalog.cattle.io/v1\nkind: ClusterRepo\nmetadata:\n  name: ${c.repo}\nspec:\n  url: ${c.catalogUrl}`,
+      },
+      () => 'From git (Rancher clones the branch and reads the charts in it):',
+      {
+        id: 'clusterrepo-git',
+        kind: 'manifest',
+        text: (c) =>
+          `apiVersion: catalog.cattle.io/v1\nkind: ClusterRepo\nmetadata:\n  name: ${c.repo}\nspec:\n  gitRepo: https://git.example.com/kubevision/${c.repo}.git\n  gitBranch: main`,
+      },
+      () => 'Replace the example URLs with your own. With the helm CLI, the same HTTP(S) catalog:',
+      { id: 'repo-add', kind: 'helm', text: (c) => `helm repo add ${c.repo} ${c.catalogUrl}` },
+      { id: 'repo-search', kind: 'helm', text: (c) => `helm search repo ${c.repo}/` },
+    ],
+  },
+  {
+    title: (c) => (c.plant ? 'Installing for this plant' : 'Installing for a plant'),
+    blocks: [
+      (c) =>
+        `From Rancher: *Apps > Charts*, pick **${c.chart}**, *Install*, keep the namespace \`${c.namespace}\` and the name \`${c.release}\` ` +
+        '(the commands below assume them), and fill in the form. With helm, see the defaults first:',
+      { id: 'show-values', kind: 'helm', text: (c) => `helm show values ${ref(c)}` },
+      (c) =>
+        c.plant
+          ? "then install (the plant's defaults are built in; add `-f` or `--set` for anything else):"
+          : "then install with the plant's values in `my-values.yaml` (e.g. the `values:` part of its `values/<plant>.yaml`):",
+      {
+        id: 'install',
+        kind: 'helm',
+        text: (c) => `helm upgrade --install ${c.release} ${ref(c)} ${ns(c)} --create-namespace${c.plant ? '' : ' -f my-values.yaml'}`,
+      },
+    ],
+  },
+  {
+    title: () => 'Changing placement',
+    blocks: [
+      (c) => {
+        const { target, sets } = placementMove(c);
+        const notes: string[] = [];
+        if (sets.some((s) => s.startsWith('sites.'))) notes.push(`this chart's ${siteTitle[target]} site is off by default, so the command turns it on`);
+        if (sets.includes('face.compute=cpu')) notes.push(`the ${siteTitle[target]} site has no GPU here, so face runs on CPU there`);
+        return (
+          `Each workload's site is a value (\`frontend.placement\`, \`auth.placement\`, \`face.placement\`, \`mongodb.placement\`: ` +
+          `${SITES.join(', ')} or any). To move the face service to the ${siteTitle[target]} nodes, keeping every other value` +
+          (notes.length ? ` (${notes.join('; ')})` : '') +
+          ':'
+        );
+      },
+      {
+        id: 'placement',
+        kind: 'helm',
+        text: (c) => `helm upgrade ${c.release} ${ref(c)} ${ns(c)} --reuse-values ${placementMove(c).sets.map((s) => `--set ${s}`).join(' ')}`,
+      },
+      () =>
+        'In Rancher: *Apps > Installed Apps*, the app, *Edit/Upgrade*, change the placement in the form. The pods are replaced ' +
+        'on nodes of the new site; a MongoDB move keeps its volume only if the new site can reach it (local-path volumes stay on their node).',
+    ],
+  },
+  {
+    title: () => 'Upgrading',
+    blocks: [
+      () => 'Fetch the new index, then upgrade, keeping the values you set and taking the new chart defaults for the rest:',
+      { id: 'repo-update', kind: 'helm', text: (c) => `helm repo update ${c.repo}` },
+      { id: 'upgrade', kind: 'helm', text: (c) => `helm upgrade ${c.release} ${ref(c)} ${ns(c)} --reset-then-reuse-values` },
+      () =>
+        'In Rancher, the repository refreshes on its own (or *Apps > Repositories > Refresh*); *Installed Apps* then offers the upgrade. ' +
+        'Generated credentials are kept across upgrades.',
+    ],
+  },
+  {
+    title: () => 'Backing up and restoring MongoDB',
+    blocks: [
+      (c) =>
+        bundledMongodb(c)
+          ? 'The bundled MongoDB runs as a one-member StatefulSet. Back it up with `mongodump` inside its pod, as the root user whose ' +
+            `password is in the generated Secret \`${c.names.mongodbSecret}\` (with \`mongodb.auth.existingSecret\`, read that Secret instead). ` +
+            'With `mongodb.mode: external` the database is the plant\'s own, and so are its backups.'
+          : "This chart's MongoDB is external (`mongodb.mode: external`): it is the plant's own server, backed up and restored with the plant's own tools. " +
+            'Only a bundled MongoDB (`mongodb.mode: bundled`) is backed up from the cluster, with `mongodump` inside its pod.',
+      {
+        id: 'mongodb-password',
+        kind: 'cluster',
+        when: bundledMongodb,
+        text: (c) =>
+          `MONGODB_PASSWORD=$(kubectl -n ${c.namespace} get secret ${c.names.mongodbSecret} -o jsonpath='{.data.${secretKeys.mongodbRootPassword}}' | base64 -d)`,
+      },
+      ifBundled('Back up into a compressed archive on your machine:'),
+      {
+        id: 'mongodb-backup',
+        kind: 'cluster',
+        when: bundledMongodb,
+        text: (c) => `${exec(c)} mongodump ${mongoAuth(c)} --archive --gzip > ${backupFile}`,
+      },
+      ifBundled(
+        'Restore it (`--drop` replaces each collection with the one from the archive). Do it in a maintenance window: logins write while it runs.',
+      ),
+      {
+        id: 'mongodb-restore',
+        kind: 'cluster',
+        when: bundledMongodb,
+        text: (c) => `${exec(c, true)} mongorestore ${mongoAuth(c)} --archive --gzip --drop < ${backupFile}`,
+      },
+    ],
+  },
+  {
+    title: () => 'Rotating secrets',
+    blocks: [
+      (c) =>
+        `The face service token (key \`${secretKeys.faceServiceToken}\` of \`${c.names.credentialsSecret}\`, or of \`serviceCredential.existingSecret\`) ` +
+        'is read by auth and face when they start. Replace it, then restart both; later upgrades keep the new value:',
+      {
+        id: 'token-rotate',
+        kind: 'kubectl-dry-run',
+        text: (c) =>
+          `kubectl -n ${c.namespace} create secret generic ${c.names.credentialsSecret} --from-literal=${secretKeys.faceServiceToken}="$(openssl rand -hex 24)" --dry-run=client -o yaml | kubectl apply -f -`,
+      },
+      {
+        id: 'token-restart',
+        kind: 'cluster',
+        text: (c) => `kubectl -n ${c.namespace} rollout restart deployment/${c.names.authDeployment} deployment/${c.names.faceDeployment}`,
+      },
+      ifBundled(
+        (c) =>
+          'The MongoDB root password lives in two places: inside MongoDB (set once, when the volume was first initialised) and in ' +
+          `\`${c.names.mongodbSecret}\` (\`${secretKeys.mongodbRootPassword}\`, and inside the connection string \`${secretKeys.mongodbUri}\` that auth and face use). ` +
+          'Changing only the Secret locks the services out, so change it inside MongoDB first (with the current password in `$MONGODB_PASSWORD`, as above), then the Secret, then restart:',
+      ),
+      { id: 'mongodb-new-password', kind: 'shell', when: bundledMongodb, text: () => 'NEW_PASSWORD=$(openssl rand -hex 16)' },
+      {
+        id: 'mongodb-change-password',
+        kind: 'cluster',
+        when: bundledMongodb,
+        text: (c) =>
+          `${exec(c)} mongosh --quiet ${mongoAuth(c)} --eval "db.getSiblingDB('admin').changeUserPassword('${MONGODB_ROOT_USER}', '$NEW_PASSWORD')"`,
+      },
+      {
+        id: 'mongodb-rotate-secret',
+        kind: 'kubectl-dry-run',
+        when: bundledMongodb,
+        text: (c) =>
+          `kubectl -n ${c.namespace} create secret generic ${c.names.mongodbSecret} --from-literal=${secretKeys.mongodbRootPassword}="$NEW_PASSWORD" ` +
+          `--from-literal=${secretKeys.mongodbUri}="mongodb://${MONGODB_ROOT_USER}:$NEW_PASSWORD@${c.names.mongodbHost}:${MONGODB_PORT}/kubevision?authSource=admin" ` +
+          '--dry-run=client -o yaml | kubectl apply -f -',
+      },
+      {
+        id: 'mongodb-restart',
+        kind: 'cluster',
+        when: bundledMongodb,
+        text: (c) =>
+          `kubectl -n ${c.namespace} rollout restart deployment/${c.names.authDeployment} deployment/${c.names.faceDeployment} statefulset/${c.names.mongodbStatefulSet}`,
+      },
+      (c) =>
+        bundledMongodb(c)
+          ? 'With `mongodb.auth.existingSecret`, update that Secret the same way.'
+          : "The external MongoDB's credentials are the plant's: change the password on the server, then the connection string in the Secret " +
+            '`mongodb.external.existingSecret` names, then restart auth and face as above.',
+    ],
+  },
+  {
+    title: () => "Deleting a user's biometric data",
+    blocks: [
+      () =>
+        'A user deletes their own account in the dashboard (*Profile > Delete account*, which calls auth\'s `DELETE /api/me`): ' +
+        'auth erases their face templates through the face service first, then the account, sessions, devices and recovery codes. ' +
+        'If the face service is down nothing is deleted and the user can retry. The audit trail records the deletion (`account.delete`) ' +
+        'and keeps no biometric data.',
+      (c) =>
+        "To erase only a user's face templates (e.g. a GDPR request for someone who cannot log in), call the face service's " +
+        '`DELETE /v1/subjects/<user id>` from inside the cluster: NetworkPolicies admit only auth, so run it in an auth pod, with ' +
+        `the service URL and token from its environment (\`${env.faceServiceUrl}\`, \`${env.faceServiceToken}\`). Replace \`USER_ID\` with the account's id ` +
+        "(the `userId` of its audit events in auth's JSON log):",
+      {
+        id: 'face-erase',
+        kind: 'cluster',
+        text: (c) =>
+          `kubectl -n ${c.namespace} exec deploy/${c.names.authDeployment} -c ${c.names.authContainer} -- node -e ` +
+          `"fetch(process.env.${env.faceServiceUrl} + '/v1/subjects/' + encodeURIComponent(process.argv[1]), ` +
+          `{ method: 'DELETE', headers: { authorization: 'Bearer ' + process.env.${env.faceServiceToken} } })` +
+          `.then(async (r) => console.log(r.status, await r.text()))" USER_ID`,
+      },
+      () =>
+        'It prints `200` with the number of templates deleted, or `404` when there were none. This direct erasure bypasses auth, ' +
+        "so it is not in auth's audit trail: record the request in your own change log. The user's account stays; if it used face as " +
+        'its second factor, the next face login fails and the user signs in with a recovery code.',
+    ],
+  },
+];
+
+/** Every command declared, whether or not a chart renders it. */
+export const ALL_COMMANDS: Command[] = OPERATIONS.flatMap((s) => s.blocks.filter(isCommand));
+
+/** The commands a chart's README shows. */
+export const commandsFor = (c: OpsContext): Command[] => ALL_COMMANDS.filter((cmd) => !cmd.when || cmd.when(c));
+
+export const OPERATIONS_HEADING = '## Operations';
+
+/** The operations part of a chart README: `## Operations` and a `###` per section. */
+export function renderOperations(c: OpsContext): string {
+  const out: string[] = [
+    OPERATIONS_HEADING,
+    '',
+    `The commands assume the release \`${c.release}\` in the namespace \`${c.namespace}\` (what Rancher proposes) and the repository name \`${c.repo}\`.`,
+  ];
+  for (const section of OPERATIONS) {
+    out.push('', `### ${section.title(c)}`);
+    for (const b of section.blocks) {
+      if (isCommand(b)) {
+        if (b.when && !b.when(c)) continue;
+        out.push('', `\`\`\`${b.kind === 'manifest' ? 'yaml' : 'sh'}`, b.text(c), '```');
+      } else {
+        const text = b(c);
+        if (text) out.push('', text);
+      }
+    }
+  }
+  return out.join('\n');
+}
