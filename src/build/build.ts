@@ -3,6 +3,7 @@ import { chartFiles } from '../chart/chart-files.ts';
 import { catalogReadme } from '../catalog/readme.ts';
 import type { ChartSpec } from '../chart/chart-files.ts';
 import { packageChart, Repository, type ChartSource, type PackagedChart } from '../catalog/repository.ts';
+import { DEFAULT_FLEET_REPO, FLEET_DIR, FLEET_REPO_ENV, fleetFiles, fleetRepoUrl } from '../fleet/bundle.ts';
 import { buildModel, type Model } from '../model.ts';
 import { PlantError } from '../plant/errors.ts';
 import { loadPlant, plantFiles, plantIdOf, type Plant } from '../plant/load.ts';
@@ -21,6 +22,11 @@ export interface BuildOptions {
   onProgress?: (done: number, total: number, plant: string) => void;
   /** Repackage every catalog even when its published sources are unchanged. */
   force?: boolean;
+  /**
+   * Where catalog/generic is served over HTTP, for catalog/fleet/fleet.yaml's helm.repo;
+   * default $KUBEVISION_FLEET_REPO, else a placeholder (DEFAULT_FLEET_REPO).
+   */
+  fleetRepo?: string;
 }
 
 export interface BuildResult {
@@ -65,7 +71,11 @@ export function loadPlants(model: Model, valuesDir: string, only?: string[]): Pl
  */
 export async function build(o: BuildOptions): Promise<BuildResult> {
   const model = buildModel();
-  const plants = loadPlants(model, o.valuesDir ?? path.join(o.projectRoot, 'values'), o.only);
+  const valuesDir = o.valuesDir ?? path.join(o.projectRoot, 'values');
+  const plants = loadPlants(model, valuesDir, o.only);
+  // The Fleet bundle lists every plant, also when only some are rebuilt: all must be valid.
+  const fleetPlants = o.only ? loadPlants(model, valuesDir) : plants;
+  const fleetRepo = fleetRepoUrl(o.fleetRepo ?? (process.env[FLEET_REPO_ENV] || DEFAULT_FLEET_REPO));
   const staging = new Staging(o.projectRoot);
   try {
     const stage = (spec: ChartSpec): ChartSource => {
@@ -106,12 +116,15 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
       return kept;
     });
 
+    staging.writeTree(staging.path('catalog', FLEET_DIR), fleetFiles(model, fleetPlants, fleetRepo));
+
     const full = !o.only;
     const outputs = full
       ? ['charts', 'catalog']
       : [
           path.join('charts', GENERIC_CHART),
           path.join('catalog', GENERIC_CATALOG),
+          path.join('catalog', FLEET_DIR),
           ...plants.flatMap((p) => [path.join('charts', plantChart(model, p).name), path.join('catalog', p.id)]),
         ];
     if (full) staging.writeTree(staging.path('catalog'), new Map([['README.md', catalogReadme([generic], 'all')]]));

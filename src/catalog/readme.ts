@@ -11,6 +11,9 @@ one plant: its own chart plus the generic \`kubevision\` chart, and nothing of a
 plant. \`generic/\` holds the generic chart alone. Publish a plant's folder on its own
 (an HTTP server, or a git repository or branch, e.g. \`git subtree split --prefix
 catalog/<plant>\`): a Rancher git repository exposes every chart it contains.
+
+\`fleet/\` is not a catalog: it is a Rancher Fleet bundle (\`fleet.yaml\`) that installs the
+generic chart on every plant's cluster with that plant's values; see \`fleet/README.md\`.
 `;
   }
   const who = plant ? `plant **${plant.displayName}**` : 'any plant (generic chart only)';

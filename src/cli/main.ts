@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { build, InvalidPlantsError, loadPlants } from '../build/build.ts';
 import { buildModel } from '../model.ts';
 import { formatPlan, planPlant } from '../plan/plan.ts';
+import { plantFiles, plantIdOf } from '../plant/load.ts';
 import { PRESETS, scaffoldPlant, type Preset } from '../plant/scaffold.ts';
+import { formatSite, SiteError, siteNode, siteReport } from '../site/site.ts';
 
 const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -13,11 +15,15 @@ const USAGE = `kubevision: Helm charts and Rancher catalogs for KubeVision plant
   kubevision build [PLANT...]        build every plant (default) or only the named ones;
                                      unchanged catalogs are kept as published (--force remakes them)
   kubevision plan PLANT              print which service runs where for a plant
+  kubevision site PLANT onprem|cloud [--gpu] [--role agent|server] [--json]
+                                     how to prepare a k3s node of that site: install flags,
+                                     kubectl, Rancher registration, which workloads it gets
   kubevision new PLANT [--name "Display Name"] [--preset hybrid|onprem|cloud]
                                      scaffold values/PLANT.yaml
   kubevision list                    list the plants
 
-Options: --values DIR (plant files, default the project's values/), --root DIR (where charts/ and catalog/ go, default the project)`;
+Options: --values DIR (plant files, default the project's values/), --root DIR (where charts/ and catalog/ go, default the project),
+  --fleet-repo URL (build: where catalog/generic is served over HTTP, for catalog/fleet/fleet.yaml; default $KUBEVISION_FLEET_REPO or a placeholder)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({
@@ -29,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
       values: { type: 'string' },
       root: { type: 'string' },
       force: { type: 'boolean' },
+      'fleet-repo': { type: 'string' },
+      gpu: { type: 'boolean' },
+      role: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -48,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
         valuesDir,
         only: args.length ? args : undefined,
         force: opts.force,
+        fleetRepo: opts['fleet-repo'],
         onProgress: progress ? (done, total, plant) => process.stderr.write(`[${done}/${total}] ${plant}\n`) : undefined,
       });
       const secs = ((performance.now() - started) / 1000).toFixed(1);
@@ -60,6 +71,23 @@ async function main(argv: string[]): Promise<number> {
       const model = buildModel();
       const [plant] = loadPlants(model, valuesDir, args);
       console.log(formatPlan(await planPlant(model, plant!)));
+      return 0;
+    }
+    case 'site': {
+      if (args.length !== 2) throw new UsageError('site takes a plant and a site (onprem or cloud)');
+      const [id, site] = args as [string, string];
+      if (!plantFiles(valuesDir).some((f) => plantIdOf(f) === id)) {
+        const known = plantFiles(valuesDir).map(plantIdOf);
+        throw new SiteError(
+          `unknown plant "${id}": there is no ${path.join(path.relative(process.cwd(), valuesDir) || '.', `${id}.yaml`)}` +
+            (known.length ? ` (plants: ${known.join(', ')})` : ''),
+        );
+      }
+      const model = buildModel();
+      const [plant] = loadPlants(model, valuesDir, [id]);
+      const node = siteNode(plant!, site, opts.gpu ?? false, opts.role ?? 'agent');
+      const report = siteReport(node, await planPlant(model, plant!));
+      console.log(opts.json ? JSON.stringify(report, null, 2) : formatSite(report));
       return 0;
     }
     case 'new': {

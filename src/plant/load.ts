@@ -22,7 +22,7 @@ export const PLANT_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** kubevision-<id> must stay a valid chart and release-name prefix. */
 export const PLANT_ID_MAX = 40;
 /** Catalog folders the build uses for itself. */
-export const RESERVED_IDS = new Set(['generic', 'kubevision']);
+export const RESERVED_IDS = new Set(['generic', 'kubevision', 'fleet']);
 
 const PLANT_KEYS = new Set(['displayName', 'description']);
 
@@ -36,7 +36,9 @@ export function loadPlant(file: string, defaults: Record<string, unknown>, valid
   if (!PLANT_ID.test(id) || id.length > PLANT_ID_MAX) {
     problems.push(`file name: the plant id "${id}" must be lowercase letters, digits and dashes, at most ${PLANT_ID_MAX} characters`);
   }
-  if (RESERVED_IDS.has(id)) problems.push(`file name: "${id}" is reserved for the generic chart`);
+  if (RESERVED_IDS.has(id)) {
+    problems.push(`file name: "${id}" is reserved for ${id === 'fleet' ? 'the Fleet bundle (catalog/fleet)' : 'the generic chart'}`);
+  }
 
   const doc = parseHelmYaml(readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {

@@ -147,7 +147,7 @@ describe.each(['generic', ...plants.map((p) => p.id)])('catalog/%s as a git repo
   });
 });
 
-it('the build output holds a catalog folder for the generic chart and every plant, and nothing else', () => {
+it('the build output holds a catalog folder for the generic chart and every plant, the Fleet bundle, and nothing else', () => {
   const folders = readdirSync(path.join(BUILD_ROOT, 'catalog'), { withFileTypes: true }).filter((d) => d.isDirectory());
-  expect(folders.map((d) => d.name).sort()).toEqual(['generic', ...plants.map((p) => p.id)].sort());
+  expect(folders.map((d) => d.name).sort()).toEqual(['fleet', 'generic', ...plants.map((p) => p.id)].sort());
 });
