@@ -67,6 +67,8 @@ ${nodeSetup(r.defaults)}
 On k3s, set them at install time, e.g. \`--node-label kubevision.io/site=onprem
 --node-taint kubevision.io/site=onprem:NoSchedule\`, or later with \`kubectl label node\`
 and \`kubectl taint node\`. Other label keys and taints are configured under \`sites\`.
+In the KubeVision repository, \`npm run kubevision -- site <plant> onprem|cloud [--gpu]\`
+prints the exact k3s install, kubectl and Rancher registration flags for a plant's node.
 
 ## Security defaults
 
