@@ -8,49 +8,23 @@ import { loadFrontendConfig } from '../../apps/frontend/src/config.ts';
 import { createFrontendServer } from '../../apps/frontend/src/server.ts';
 import { HTTP_PORT, env as names, faceBackend, probes } from '../../apps/shared/contract.ts';
 import { createLogger } from '../../apps/shared/log.ts';
-import { component, plantChartDir, plantIds, template } from '../support/plants.ts';
-
-interface Container {
-  image: string;
-  env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
-  ports: { name: string; containerPort: number }[];
-  livenessProbe: { httpGet: { path: string } };
-  readinessProbe: { httpGet: { path: string } };
-  startupProbe?: { httpGet: { path: string } };
-}
+import { appContainer, containerEnv, plantChartDir, plantIds, template, type AppContainer } from '../support/plants.ts';
 
 const SERVICES = ['face', 'auth', 'frontend'] as const;
 type Service = (typeof SERVICES)[number];
 
 /** Each application container of a plant's rendered chart. */
-async function containers(id: string): Promise<Record<Service, Container>> {
+async function containers(id: string): Promise<Record<Service, AppContainer>> {
   const objs = await template(plantChartDir(id));
-  const out: Partial<Record<Service, Container>> = {};
-  for (const o of objs) {
-    const c = component(o);
-    if (o.kind === 'Deployment' && SERVICES.includes(c as Service)) {
-      out[c as Service] = (o.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
-    }
-  }
-  for (const s of SERVICES) expect(out[s], `${id}: the ${s} Deployment`).toBeDefined();
-  return out as Record<Service, Container>;
+  return { face: appContainer(objs, 'face'), auth: appContainer(objs, 'auth'), frontend: appContainer(objs, 'frontend') };
 }
 
-/**
- * The environment a pod would get: plain values as rendered, each secret key replaced
- * by one value per key (the same Secret feeds auth and face, so they must agree).
- */
-function podEnv(c: Container, secrets: Map<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    c.env.map((e) => {
-      const ref = e.valueFrom?.secretKeyRef;
-      if (e.value !== undefined) return [e.name, e.value];
-      expect(ref, `${e.name} has a value or a secret`).toBeDefined();
-      const key = `${ref!.key}`;
-      if (!secrets.has(key)) secrets.set(key, randomBytes(16).toString('hex'));
-      return [e.name, secrets.get(key)!];
-    }),
-  );
+/** One value per secret key: the same Secret feeds auth and face, so they must agree. */
+function podEnv(c: AppContainer, secrets: Map<string, string>): Record<string, string> {
+  return containerEnv(c, (_name, ref) => {
+    if (!secrets.has(ref.key)) secrets.set(ref.key, randomBytes(16).toString('hex'));
+    return secrets.get(ref.key)!;
+  });
 }
 
 /** What stands in for the cluster here: the embedded database, loopback addresses, any free port. */
@@ -102,7 +76,7 @@ describe.each(plantIds())('%s: every service starts, and is ready, with the envi
 
     const urls: Record<Service, string> = { face: faceUrl, auth: authUrl, frontend: frontendUrl };
     for (const s of SERVICES) {
-      for (const probe of [c[s].livenessProbe, c[s].readinessProbe, ...(c[s].startupProbe ? [c[s].startupProbe] : [])]) {
+      for (const probe of [c[s].livenessProbe, c[s].readinessProbe, c[s].startupProbe]) {
         const r = await fetch(urls[s] + probe.httpGet.path);
         expect(r.status, `${id}: ${s} ${probe.httpGet.path}: ${await r.text()}`).toBe(200);
       }

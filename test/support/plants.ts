@@ -38,3 +38,39 @@ export { helm };
 
 export const byKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
 export const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'];
+
+/** An application container (frontend, auth, face) as the chart renders it. */
+export interface AppContainer {
+  image: string;
+  env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  ports: { name: string; containerPort: number }[];
+  livenessProbe: { httpGet: { path: string; port: string } };
+  readinessProbe: { httpGet: { path: string; port: string } };
+  startupProbe: { httpGet: { path: string; port: string } };
+}
+
+/** The first of a kind's objects that belongs to a component, e.g. ('Deployment', 'auth'). */
+export function ofComponent(objs: K8sObject[], kind: string, name: string): K8sObject {
+  const o = objs.find((x) => x.kind === kind && component(x) === name);
+  if (!o) throw new Error(`no ${kind} of component ${name} in the rendered chart`);
+  return o;
+}
+
+/** The container of a service's Deployment in rendered objects. */
+export const appContainer = (objs: K8sObject[], service: string): AppContainer =>
+  (ofComponent(objs, 'Deployment', service).spec as { template: { spec: { containers: AppContainer[] } } }).template.spec.containers[0]!;
+
+/**
+ * The environment a container gets: plain values as rendered; a value that comes from a
+ * Secret (known only at run time) is what `fromSecret` stands in for it.
+ */
+export function containerEnv(c: AppContainer, fromSecret: (variable: string, ref: { name: string; key: string }) => string): Record<string, string> {
+  return Object.fromEntries(
+    c.env.map((e) => {
+      if (e.value !== undefined) return [e.name, e.value];
+      const ref = e.valueFrom?.secretKeyRef;
+      if (!ref) throw new Error(`${e.name} has neither a value nor a secretKeyRef`);
+      return [e.name, fromSecret(e.name, ref)];
+    }),
+  );
+}

@@ -135,12 +135,18 @@ export class AuthService {
     const password = input.password.slice(0, 1024);
     const store = await this.store();
     const now = this.clock();
-    const refuse = async (reason: string, userId?: string) => {
-      await this.hasher.verifyDecoy(password);
+    // Every failure counts against the client address and is audited; what was typed
+    // for an unknown account is not kept (people type passwords there).
+    const failure = async (reason: string, userId?: string) => {
       await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
       this.metrics.logins.inc({ method: 'password', result: 'failure' });
       await this.audit({ type: 'login', method: 'password', result: 'failure', reason, ...(userId && { userId, email }) }, client);
       return invalidCredentials();
+    };
+    /** Refused without looking at the password, after the same scrypt work as a check. */
+    const refuse = async (reason: string, userId?: string) => {
+      await this.hasher.verifyDecoy(password);
+      return failure(reason, userId);
     };
 
     if ((await store.inWindow(keys.clientFailures(client.ip), HOUR, now)) >= this.cfg.ipFailuresPerHour) {
@@ -159,11 +165,7 @@ export class AuthService {
     const ok = user ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyDecoy(password);
     if (!user || !ok) {
       await store.failed(key, now);
-      await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
-      this.metrics.logins.inc({ method: 'password', result: 'failure' });
-      // What was typed for an unknown account is not kept: people type passwords there.
-      await this.audit({ type: 'login', method: 'password', result: 'failure', ...(user ? { reason: 'wrong_password', email, userId: user.id } : { reason: 'unknown_account' }) }, client);
-      throw invalidCredentials();
+      throw await failure(user ? 'wrong_password' : 'unknown_account', user?.id);
     }
     // The owner got in: failures against the account so far were not theirs to carry.
     await store.succeeded(key);
@@ -201,8 +203,7 @@ export class AuthService {
     const key = keys.face(user.id);
     const verdict = await store.attempt(key, policies.face, now);
     if (!verdict.allowed) {
-      this.metrics.throttled.inc({ authenticator: 'face' });
-      await this.audit({ type: 'login', method: 'face', result: 'failure', reason: verdict.locked ? 'locked' : 'throttled', userId: user.id, email: user.email }, client);
+      await this.refusedSecondFactor('face', verdict.locked, user, client);
       if (verdict.locked) throw faceLocked();
       throw new HttpError(429, 'face_throttled', `too many failed face attempts; wait ${verdict.retryAfterSeconds} s, or use a recovery code`, { retryAfter: verdict.retryAfterSeconds }, { 'retry-after': String(verdict.retryAfterSeconds) });
     }
@@ -239,8 +240,7 @@ export class AuthService {
     const key = keys.recovery(user.id);
     const verdict = await store.attempt(key, policies.recovery, now);
     if (!verdict.allowed) {
-      this.metrics.throttled.inc({ authenticator: 'recovery' });
-      await this.audit({ type: 'login', method: 'recovery', result: 'failure', reason: verdict.locked ? 'locked' : 'throttled', userId: user.id, email: user.email }, client);
+      await this.refusedSecondFactor('recovery', verdict.locked, user, client);
       if (verdict.locked) throw new HttpError(403, 'recovery_locked', 'recovery codes are disabled for this account after 100 failed attempts; contact your administrator');
       throw new HttpError(429, 'recovery_throttled', `too many wrong codes; wait ${verdict.retryAfterSeconds} s`, { retryAfter: verdict.retryAfterSeconds }, { 'retry-after': String(verdict.retryAfterSeconds) });
     }
@@ -395,6 +395,12 @@ export class AuthService {
       await store.devices.insert({ id: sha256(device), userId: user.id, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + DEVICE_DAYS * 24 * HOUR).toISOString() });
     }
     return { stage, token, csrf, device };
+  }
+
+  /** A face or recovery-code attempt refused by throttling: counted and audited. */
+  private async refusedSecondFactor(method: 'face' | 'recovery', locked: boolean, user: UserDoc, client: Client): Promise<void> {
+    this.metrics.throttled.inc({ authenticator: method });
+    await this.audit({ type: 'login', method, result: 'failure', reason: locked ? 'locked' : 'throttled', userId: user.id, email: user.email }, client);
   }
 
   /** The session's user; `need` is the stage the route requires. */

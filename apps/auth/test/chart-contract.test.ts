@@ -3,26 +3,13 @@ import { createLogger } from '../../shared/log.ts';
 import { loadAuthConfig } from '../src/config.ts';
 import { createAuthServer, type AuthServer } from '../src/server.ts';
 import { HTTP_PORT, env as envNames, probes } from '../../shared/contract.ts';
-import { genericChartDir, plantChartDir, plantIds, template, thePlants } from '../../../test/support/plants.ts';
-
-interface Container {
-  env: { name: string; value?: string; valueFrom?: unknown }[];
-  ports: { name: string; containerPort: number }[];
-  readinessProbe: { httpGet: { path: string; port: string } };
-  livenessProbe: { httpGet: { path: string; port: string } };
-  startupProbe: { httpGet: { path: string; port: string } };
-}
+import { appContainer, containerEnv, genericChartDir, plantChartDir, plantIds, template, thePlants } from '../../../test/support/plants.ts';
 
 /** The auth container of a rendered chart, and its environment with secrets stood in for. */
 async function authContainer(chart: string, args: string[] = []) {
-  const objs = await template(chart, args);
-  const deployment = objs.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'auth')!;
-  expect(deployment, 'the auth Deployment').toBeDefined();
-  const container = (deployment.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
+  const container = appContainer(await template(chart, args), 'auth');
   // Secrets arrive at run time; any value stands in for them here.
-  const env = Object.fromEntries(
-    container.env.map((e) => [e.name, e.value ?? (e.name === envNames.mongodbUri ? 'mongodb://db/kv' : 'from-a-secret')]),
-  );
+  const env = containerEnv(container, (name) => (name === envNames.mongodbUri ? 'mongodb://db/kv' : 'from-a-secret'));
   return { container, env };
 }
 

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadFaceConfig } from '../src/config.ts';
 import { HTTP_PORT, probes } from '../../shared/contract.ts';
-import { plantChartDir, plantIds, template } from '../../../test/support/plants.ts';
-
-interface Container {
-  env: { name: string; value?: string; valueFrom?: unknown }[];
-  ports: { containerPort: number }[];
-  readinessProbe: { httpGet: { path: string } };
-  livenessProbe: { httpGet: { path: string } };
-}
+import { appContainer, containerEnv, plantChartDir, plantIds, template } from '../../../test/support/plants.ts';
 
 describe.each(plantIds())('the chart of %s and the face service agree', (id) => {
   it('the environment the chart gives the face pods is a valid face configuration', async () => {
     const objs = await template(plantChartDir(id));
-    const deployment = objs.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'face')!;
-    const container = (deployment.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
+    const container = appContainer(objs, 'face');
     // Secrets arrive at run time; any value stands in for them here.
-    const env = Object.fromEntries(container.env.map((e) => [e.name, e.value ?? (e.name === 'MONGODB_URI' ? 'mongodb://db/kv' : 'from-a-secret')]));
+    const env = containerEnv(container, (name) => (name === 'MONGODB_URI' ? 'mongodb://db/kv' : 'from-a-secret'));
     const cfg = loadFaceConfig(env);
     expect(cfg.port).toBe(container.ports[0]!.containerPort);
     expect(cfg.port).toBe(HTTP_PORT);
