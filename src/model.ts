@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { defaultsOf, type Group } from './params/dsl.ts';
 import { values } from './params/kubevision.ts';
 import { rulesOf, type Rule } from './params/rules.ts';
@@ -8,7 +7,6 @@ import { ValuesValidator } from './plant/validate.ts';
 
 /** Everything the build derives once from the declarations, shared by every chart. */
 export interface Model {
-  version: string;
   root: Group;
   defaults: Record<string, unknown>;
   rules: Rule[];
@@ -16,16 +14,10 @@ export interface Model {
   templates: Map<string, string>;
 }
 
-export function projectVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 export function buildModel(): Model {
   const defaults = defaultsOf(values);
   const rules = rulesOf();
   return {
-    version: projectVersion(),
     root: values,
     defaults,
     rules,

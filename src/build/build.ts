@@ -1,12 +1,14 @@
+import { existsSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chartFiles } from '../chart/chart-files.ts';
+import { chartContent, type ChartContent } from '../chart/chart-files.ts';
 import { catalogReadme } from '../catalog/readme.ts';
-import type { ChartSpec } from '../chart/chart-files.ts';
-import { packageChart, Repository, type ChartSource, type PackagedChart } from '../catalog/repository.ts';
+import { buildCatalog, writeTree, type CatalogChart } from '../catalog/repository.ts';
 import { DEFAULT_FLEET_REPO, FLEET_DIR, FLEET_REPO_ENV, fleetFiles, fleetRepoUrl } from '../fleet/bundle.ts';
 import { buildModel, type Model } from '../model.ts';
 import { PlantError } from '../plant/errors.ts';
-import { loadPlant, plantFiles, plantIdOf, type Plant } from '../plant/load.ts';
+import { loadPlant, plantFiles, type Plant } from '../plant/load.ts';
+import { checkChartFiles } from '../plant/limits.ts';
+import { project } from '../project.ts';
 import { GENERIC_CHART, genericChart, plantChart } from './charts.ts';
 import { mapLimit } from './pool.ts';
 import { Staging } from './staging.ts';
@@ -20,21 +22,25 @@ export interface BuildOptions {
   /** Build only these plants (ids); default all. */
   only?: string[];
   onProgress?: (done: number, total: number, plant: string) => void;
-  /** Repackage every catalog even when its published sources are unchanged. */
-  force?: boolean;
   /**
    * Where catalog/generic is served over HTTP, for catalog/fleet/fleet.yaml's helm.repo;
    * default $KUBEVISION_FLEET_REPO, else a placeholder (DEFAULT_FLEET_REPO).
    */
   fleetRepo?: string;
+  /** `created` of chart versions this build publishes; default now (or $SOURCE_DATE_EPOCH). */
+  now?: Date;
 }
 
 export interface BuildResult {
   plants: string[];
   /** Project-relative folders written. */
   outputs: string[];
-  /** Catalogs whose published archives and index were kept: their sources did not change. */
-  reused: string[];
+  /** Every chart of the build at the version its catalog now offers. */
+  charts: (Pick<CatalogChart, 'name' | 'version' | 'isNew'> & { catalog: string })[];
+  /** Published catalogs of plants that have no plant file any more: kept as they are. */
+  orphans: string[];
+  /** Published chart versions that left a catalog ("catalog: chart version"). */
+  dropped: string[];
 }
 
 /** Thrown when one or more plant files are invalid; nothing was written. */
@@ -48,13 +54,14 @@ export class InvalidPlantsError extends Error {
 /** Every plant file, validated; all problems of all files are reported together. */
 export function loadPlants(model: Model, valuesDir: string, only?: string[]): Plant[] {
   const files = plantFiles(valuesDir);
-  const wanted = only ? files.filter((f) => only.includes(plantIdOf(f))) : files;
-  const missing = (only ?? []).filter((id) => !files.some((f) => plantIdOf(f) === id));
+  const idOf = (f: { id: string }) => f.id;
+  const wanted = only ? files.filter((f) => only.includes(idOf(f))) : files;
+  const missing = (only ?? []).filter((id) => !files.some((f) => f.id === id));
   const errors: PlantError[] = missing.map((id) => new PlantError(path.join(valuesDir, `${id}.yaml`), ['no such plant file']));
   const plants: Plant[] = [];
-  for (const file of wanted) {
+  for (const f of wanted) {
     try {
-      plants.push(loadPlant(file, model.defaults, model.validator, path.relative(process.cwd(), file) || file));
+      plants.push(loadPlant(f.file, model.defaults, model.validator, path.relative(process.cwd(), f.file) || f.file));
     } catch (e) {
       if (e instanceof PlantError) errors.push(e);
       else throw e;
@@ -64,10 +71,17 @@ export function loadPlants(model: Model, valuesDir: string, only?: string[]): Pl
   return plants;
 }
 
+function createdAt(o: BuildOptions): string {
+  if (o.now) return o.now.toISOString();
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return (epoch ? new Date(Number(epoch) * 1000) : new Date()).toISOString();
+}
+
 /**
  * plant values -> validated model -> cdk8s constructs -> Helm charts -> catalogs.
  * Everything is validated before anything is written, and written to a staging folder
- * that replaces the outputs only once the whole build succeeded.
+ * that replaces the outputs only once the whole build succeeded. The published catalogs
+ * in <projectRoot>/catalog are the history each chart's version is decided against.
  */
 export async function build(o: BuildOptions): Promise<BuildResult> {
   const model = buildModel();
@@ -76,65 +90,81 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
   // The Fleet bundle lists every plant, also when only some are rebuilt: all must be valid.
   const fleetPlants = o.only ? loadPlants(model, valuesDir) : plants;
   const fleetRepo = fleetRepoUrl(o.fleetRepo ?? (process.env[FLEET_REPO_ENV] || DEFAULT_FLEET_REPO));
+  const created = createdAt(o);
+  const projectVersion = project().version;
+  const published = (id: string) => path.join(o.projectRoot, 'catalog', id);
+
   const staging = new Staging(o.projectRoot);
   try {
-    const stage = (spec: ChartSpec): ChartSource => {
-      const dir = staging.path('charts', spec.name);
-      staging.writeTree(dir, chartFiles(spec));
-      return { name: spec.name, version: spec.version, dir };
-    };
-    const generic = stage(genericChart(model));
-    let genericPackage: Promise<PackagedChart> | undefined;
-    const packaged = (c: ChartSource) =>
-      c === generic
-        ? (genericPackage ??= packageChart(generic, staging.path('packages')))
-        : packageChart(c, staging.path('packages'));
-
-    /** One catalog folder; true when the published one could be kept as it is. */
-    const catalog = async (id: string, charts: ChartSource[], readme: string): Promise<boolean> => {
-      const repo = new Repository(staging.path('catalog', id));
-      repo.writeSources(charts, readme);
-      if (!o.force && repo.reuse(path.join(o.projectRoot, 'catalog', id), charts)) return true;
-      await repo.index(await Promise.all(charts.map(packaged)));
-      return false;
+    const catalog = async (id: string, content: ChartContent, plant: Plant | null) => {
+      checkChartFiles(content, plant);
+      const result = await buildCatalog({
+        label: path.join('catalog', id),
+        publishedDir: published(id),
+        outDir: staging.path('catalog', id),
+        charts: [content],
+        projectVersion,
+        created,
+        readme: (charts) => catalogReadme(charts, plant),
+      });
+      for (const c of result.charts) writeTree(staging.path('charts', c.name), c.files);
+      return { id, ...result };
     };
 
-    const jobs: { id: string; run: () => Promise<boolean> }[] = [
-      { id: GENERIC_CATALOG, run: () => catalog(GENERIC_CATALOG, [generic], catalogReadme([generic], null)) },
-      ...plants.map((plant) => ({
-        id: plant.id,
-        run: () => {
-          const own = stage(plantChart(model, plant));
-          return catalog(plant.id, [own, generic], catalogReadme([own, generic], plant));
-        },
-      })),
-    ];
+    const generic = await catalog(GENERIC_CATALOG, chartContent(genericChart(model)), null);
     let done = 0;
-    const reused = await mapLimit(jobs, async (job) => {
-      const kept = await job.run();
-      if (job.id !== GENERIC_CATALOG) o.onProgress?.(++done, plants.length, job.id);
-      return kept;
+    const plantCatalogs = await mapLimit(plants, async (plant) => {
+      const r = await catalog(plant.id, chartContent(plantChart(model, plant)), plant);
+      o.onProgress?.(++done, plants.length, plant.id);
+      return r;
     });
+    const catalogs = [generic, ...plantCatalogs];
 
-    staging.writeTree(staging.path('catalog', FLEET_DIR), fleetFiles(model, fleetPlants, fleetRepo));
+    const genericVersion = generic.charts[0]!.version;
+    staging.writeTree(staging.path('catalog', FLEET_DIR), fleetFiles(fleetPlants, fleetRepo, genericVersion));
 
     const full = !o.only;
+    const orphans = full ? keepOrphans(o.projectRoot, staging, new Set([GENERIC_CATALOG, FLEET_DIR, ...plants.map((p) => p.id)])) : [];
     const outputs = full
       ? ['charts', 'catalog']
       : [
           path.join('charts', GENERIC_CHART),
           path.join('catalog', GENERIC_CATALOG),
           path.join('catalog', FLEET_DIR),
-          ...plants.flatMap((p) => [path.join('charts', plantChart(model, p).name), path.join('catalog', p.id)]),
+          ...plantCatalogs.flatMap((c) => [...c.charts.map((ch) => path.join('charts', ch.name)), path.join('catalog', c.id)]),
         ];
-    if (full) staging.writeTree(staging.path('catalog'), new Map([['README.md', catalogReadme([generic], 'all')]]));
+    if (full) writeFileSync(staging.path('catalog', 'README.md'), catalogReadme(generic.charts, 'all'));
     staging.publish(outputs);
     return {
       plants: plants.map((p) => p.id),
       outputs,
-      reused: jobs.filter((_, i) => reused[i]).map((j) => j.id),
+      charts: catalogs.flatMap((c) => c.charts.map((ch) => ({ catalog: c.id, name: ch.name, version: ch.version, isNew: ch.isNew }))),
+      orphans,
+      dropped: catalogs.flatMap((c) => c.dropped.map((d) => `catalog/${c.id}: ${d}`)),
     };
   } finally {
     staging.dispose();
+  }
+}
+
+/**
+ * A full build replaces catalog/ whole; a published catalog whose plant file is gone is
+ * carried over unchanged rather than deleted (removing a plant's catalog is a decision).
+ */
+function keepOrphans(root: string, staging: Staging, built: Set<string>): string[] {
+  const dir = path.join(root, 'catalog');
+  if (!existsSync(dir)) return [];
+  const orphans = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !built.has(e.name))
+    .map((e) => e.name);
+  for (const id of orphans) linkDir(path.join(dir, id), staging.path('catalog', id));
+  return orphans;
+}
+
+function linkDir(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    if (e.isDirectory()) linkDir(path.join(from, e.name), path.join(to, e.name));
+    else if (e.isFile()) linkSync(path.join(from, e.name), path.join(to, e.name));
   }
 }

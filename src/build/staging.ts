@@ -17,7 +17,7 @@ export class Staging {
     return path.join(this.dir, ...parts);
   }
 
-  writeTree(base: string, files: Map<string, string>): void {
+  writeTree(base: string, files: Map<string, string | Buffer>): void {
     for (const [rel, text] of files) {
       const file = path.join(base, rel);
       mkdirSync(path.dirname(file), { recursive: true });

@@ -1,105 +1,105 @@
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
-import { helmOk } from '../helm/run.ts';
-import { toHelmYaml } from '../helm/yaml.ts';
-import { sameTree } from './tree.ts';
+import { ICON_PATH, ICON_SVG, filesAt, type ChartContent } from '../chart/chart-files.ts';
+import { packChart, unpackChart, type ChartFileMap } from './archive.ts';
+import { indexEntry, renderIndex, type IndexEntry } from './index-file.ts';
+import { readPublished, sha256, type PublishedVersion } from './published.ts';
+import { chooseVersion } from './versions.ts';
 
-export interface ChartSource {
+export interface CatalogChart {
   name: string;
   version: string;
-  /** The unpacked chart folder. */
-  dir: string;
+  /** False when the newest published version already held this content. */
+  isNew: boolean;
+  /** The chart's files at that version. */
+  files: ChartFileMap;
 }
 
-export interface PackagedChart extends ChartSource {
-  /** The .tgz made by helm package. */
-  archive: string;
+export interface CatalogResult {
+  charts: CatalogChart[];
+  /** Published charts this catalog no longer carries ("name version"). */
+  dropped: string[];
+}
+
+export const archivePath = (name: string, version: string) => `assets/${name}/${name}-${version}.tgz`;
+
+/**
+ * One Rancher catalog repository, readable both ways Rancher reads one: over HTTP
+ * (index.yaml + assets/) and as a git repository (index.yaml at the root; every version
+ * also unpacked as charts/<name>/<version>/, no symlinks). It is append-only: every
+ * version the published catalog holds is carried over with its archive's bytes and index
+ * entry, and a chart whose content changed is added under a new version.
+ */
+export async function buildCatalog(o: {
+  /** For messages: catalog/<id>. */
+  label: string;
+  /** The catalog as published (may not exist yet). */
+  publishedDir: string;
+  /** Where to write the new catalog folder (staging). */
+  outDir: string;
+  charts: ChartContent[];
+  projectVersion: string;
+  /** `created` of new versions in the index. */
+  created: string;
+  readme: (charts: CatalogChart[]) => string;
+}): Promise<CatalogResult> {
+  const published = readPublished(o.publishedDir, o.label);
+  const entries: IndexEntry[] = [];
+  const charts: CatalogChart[] = [];
+  for (const content of o.charts) {
+    const history = published.get(content.name) ?? [];
+    const choice = await chooseVersion({
+      chart: content.name,
+      projectVersion: o.projectVersion,
+      published: history,
+      filesAt: (v) => filesAt(content, v),
+    });
+    const files = filesAt(content, choice.version);
+    for (const old of history) {
+      await carryOver(old, o.publishedDir, o.outDir);
+      entries.push(old.entry);
+    }
+    if (!choice.kept) {
+      const archive = await packChart(content.name, files);
+      const rel = archivePath(content.name, choice.version);
+      writeFile(path.join(o.outDir, rel), archive);
+      writeTree(path.join(o.outDir, 'charts', content.name, choice.version), files);
+      const chartYaml = content.chartYaml(choice.version);
+      entries.push(indexEntry(chartYaml, { digest: sha256(archive), url: rel, created: o.created, icon: ICON_PATH }));
+    }
+    charts.push({ name: content.name, version: choice.version, isNew: !choice.kept, files });
+  }
+  const held = new Set(o.charts.map((c) => c.name));
+  const dropped = [...published].filter(([name]) => !held.has(name)).flatMap(([, vs]) => vs.map((v) => `${v.entry.name} ${v.entry.version}`));
+  writeFile(path.join(o.outDir, ICON_PATH), ICON_SVG);
+  writeFile(path.join(o.outDir, 'README.md'), o.readme(charts));
+  writeFile(path.join(o.outDir, 'index.yaml'), renderIndex(entries));
+  return { charts, dropped };
 }
 
 /**
- * One Rancher catalog repository, usable both ways Rancher reads one: over HTTP
- * (index.yaml + assets/<name>/*.tgz) and as a git repository (charts/<name>/<version>/,
- * no symlinks, the index at the root). Files are hard-linked from the staged charts:
- * every plant catalog holds the same generic chart.
+ * A published version into the new catalog: its archive as it is, and its unpacked folder
+ * made from that archive (files that are already identical are linked, not rewritten).
  */
-export class Repository {
-  constructor(readonly dir: string) {}
-
-  /** The parts made from sources: unpacked charts and the README. */
-  writeSources(charts: ChartSource[], readme: string): void {
-    for (const c of charts) linkTree(c.dir, path.join(this.dir, 'charts', c.name, c.version));
-    writeFileSync(path.join(this.dir, 'README.md'), readme);
-  }
-
-  /**
-   * helm stamps archives and the index with the time of the build, so they differ
-   * whenever they are remade. When the published repository holds byte-identical
-   * sources, its archives and index are taken over as they are.
-   */
-  reuse(published: string, charts: ChartSource[]): boolean {
-    const indexFile = path.join(published, 'index.yaml');
-    if (!existsSync(indexFile) || !sameTree(this.dir, published, (rel) => rel === 'index.yaml' || rel.startsWith('assets'))) {
-      return false;
-    }
-    const archives = charts.map((c) => path.join('assets', c.name, `${c.name}-${c.version}.tgz`));
-    if (!archives.every((a) => existsSync(path.join(published, a)))) return false;
-    for (const a of archives) linkFile(path.join(published, a), path.join(this.dir, a));
-    linkFile(indexFile, path.join(this.dir, 'index.yaml'));
-    return true;
-  }
-
-  async index(charts: PackagedChart[]): Promise<void> {
-    for (const c of charts) linkFile(c.archive, path.join(this.dir, 'assets', c.name, path.basename(c.archive)));
-    // helm repo index finds archives one folder deep only, and Rancher's layout nests
-    // them two deep (assets/<name>/): index assets/ and put the index at the root.
-    await helmOk(['repo', 'index', path.join(this.dir, 'assets'), '--url', 'assets']);
-    const file = path.join(this.dir, 'index.yaml');
-    renameSync(path.join(this.dir, 'assets', 'index.yaml'), file);
-    assertIndexed(file, charts);
-    stabilizeIndex(file);
+async function carryOver(v: PublishedVersion, from: string, to: string): Promise<void> {
+  linkOrWrite(path.join(from, v.archive), path.join(to, v.archive), v.bytes);
+  const dir = path.join('charts', v.entry.name, v.entry.version);
+  for (const [rel, data] of await unpackChart(v.bytes)) {
+    linkOrWrite(path.join(from, dir, rel), path.join(to, dir, rel), data);
   }
 }
 
-function linkFile(from: string, to: string): void {
-  mkdirSync(path.dirname(to), { recursive: true });
-  linkSync(from, to);
+function linkOrWrite(source: string, target: string, data: Buffer): void {
+  mkdirSync(path.dirname(target), { recursive: true });
+  if (existsSync(source) && readFileSync(source).equals(data)) linkSync(source, target);
+  else writeFileSync(target, data);
 }
 
-function linkTree(from: string, to: string): void {
-  for (const e of readdirSync(from, { withFileTypes: true })) {
-    if (e.isSymbolicLink()) throw new Error(`${path.join(from, e.name)}: Rancher rejects repositories with symlinks`);
-    if (e.isDirectory()) linkTree(path.join(from, e.name), path.join(to, e.name));
-    else linkFile(path.join(from, e.name), path.join(to, e.name));
-  }
+function writeFile(file: string, data: string | Buffer): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, data);
 }
 
-/** An index that silently misses a chart would publish an empty catalog. */
-function assertIndexed(file: string, charts: ChartSource[]): void {
-  const index = YAML.parse(readFileSync(file, 'utf8')) as { entries: Record<string, { version: string }[]> };
-  for (const c of charts) {
-    if (!index.entries[c.name]?.some((v) => v.version === c.version)) {
-      throw new Error(`${file}: helm repo index did not list ${c.name} ${c.version}`);
-    }
-  }
-}
-
-/** Timestamps from SOURCE_DATE_EPOCH when set (reproducible builds). */
-function stabilizeIndex(file: string): void {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (!epoch) return;
-  const stamp = new Date(Number(epoch) * 1000).toISOString();
-  const index = YAML.parse(readFileSync(file, 'utf8')) as {
-    generated: string;
-    entries: Record<string, { created: string }[]>;
-  };
-  index.generated = stamp;
-  for (const versions of Object.values(index.entries)) for (const v of versions) v.created = stamp;
-  writeFileSync(file, toHelmYaml(index));
-}
-
-export async function packageChart(c: ChartSource, outDir: string): Promise<PackagedChart> {
-  mkdirSync(outDir, { recursive: true });
-  await helmOk(['package', c.dir, '--destination', outDir]);
-  return { ...c, archive: path.join(outDir, `${c.name}-${c.version}.tgz`) };
+export function writeTree(dir: string, files: ChartFileMap): void {
+  for (const [rel, data] of files) writeFile(path.join(dir, rel), data);
 }

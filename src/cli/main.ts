@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { build, InvalidPlantsError, loadPlants } from '../build/build.ts';
 import { buildModel } from '../model.ts';
 import { formatPlan, planPlant } from '../plan/plan.ts';
-import { plantFiles, plantIdOf } from '../plant/load.ts';
+import { plantFiles, ValuesFolderError } from '../plant/load.ts';
 import { PRESETS, scaffoldPlant, type Preset } from '../plant/scaffold.ts';
 import { formatSite, SiteError, siteNode, siteReport } from '../site/site.ts';
 
@@ -12,8 +12,8 @@ const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 
 const USAGE = `kubevision: Helm charts and Rancher catalogs for KubeVision plants
 
-  kubevision build [PLANT...]        build every plant (default) or only the named ones;
-                                     unchanged catalogs are kept as published (--force remakes them)
+  kubevision build [PLANT...]        build every plant (default) or only the named ones; a chart whose
+                                     content changed is published under a new version, the rest as they are
   kubevision plan PLANT              print which service runs where for a plant
   kubevision site PLANT onprem|cloud [--gpu] [--role agent|server] [--json]
                                      how to prepare a k3s node of that site: install flags,
@@ -34,7 +34,6 @@ async function main(argv: string[]): Promise<number> {
       preset: { type: 'string', default: 'hybrid' },
       values: { type: 'string' },
       root: { type: 'string' },
-      force: { type: 'boolean' },
       'fleet-repo': { type: 'string' },
       gpu: { type: 'boolean' },
       role: { type: 'string' },
@@ -57,13 +56,17 @@ async function main(argv: string[]): Promise<number> {
         projectRoot,
         valuesDir,
         only: args.length ? args : undefined,
-        force: opts.force,
         fleetRepo: opts['fleet-repo'],
         onProgress: progress ? (done, total, plant) => process.stderr.write(`[${done}/${total}] ${plant}\n`) : undefined,
       });
       const secs = ((performance.now() - started) / 1000).toFixed(1);
-      const kept = result.reused.length ? ` (${result.reused.length} catalog(s) unchanged, kept as published)` : '';
-      console.log(`built ${result.plants.length} plant(s) in ${secs}s${kept}: ${result.outputs.join(', ')}`);
+      const fresh = result.charts.filter((c) => c.isNew);
+      const kept = result.charts.length - fresh.length;
+      console.log(`built ${result.plants.length} plant(s) in ${secs}s: ${result.outputs.join(', ')}`);
+      if (fresh.length) console.log(`new chart versions: ${fresh.map((c) => `${c.name} ${c.version}`).join(', ')}`);
+      if (kept) console.log(`${kept} chart(s) unchanged, kept at their published version`);
+      for (const o of result.orphans) console.error(`kept catalog/${o} as published: there is no plant file for it any more (remove the folder by hand if the plant is gone)`);
+      for (const d of result.dropped) console.error(`no longer offered: ${d}`);
       return 0;
     }
     case 'plan': {
@@ -76,8 +79,8 @@ async function main(argv: string[]): Promise<number> {
     case 'site': {
       if (args.length !== 2) throw new UsageError('site takes a plant and a site (onprem or cloud)');
       const [id, site] = args as [string, string];
-      if (!plantFiles(valuesDir).some((f) => plantIdOf(f) === id)) {
-        const known = plantFiles(valuesDir).map(plantIdOf);
+      if (!plantFiles(valuesDir).some((f) => f.id === id)) {
+        const known = plantFiles(valuesDir).map((f) => f.id);
         throw new SiteError(
           `unknown plant "${id}": there is no ${path.join(path.relative(process.cwd(), valuesDir) || '.', `${id}.yaml`)}` +
             (known.length ? ` (plants: ${known.join(', ')})` : ''),
@@ -113,6 +116,10 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof InvalidPlantsError) {
       console.error(`invalid plant values, nothing was written:\n${err.message}`);
+      process.exit(1);
+    }
+    if (err instanceof ValuesFolderError) {
+      console.error(`${err.message}\nnothing was written`);
       process.exit(1);
     }
     if (err instanceof UsageError) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { chartFiles, type ChartSpec } from '../chart/chart-files.ts';
+import { chartContent, filesAt, type ChartSpec } from '../chart/chart-files.ts';
 import { Staging } from '../build/staging.ts';
 import { helmOk } from '../helm/run.ts';
 
@@ -14,12 +14,15 @@ export interface K8sObject {
   [key: string]: unknown;
 }
 
-/** Writes a chart to a temporary folder and renders it with the real helm. */
+/**
+ * Writes a chart to a temporary folder and renders it with the real helm. The version is a
+ * stand-in: what a chart schedules does not depend on it.
+ */
 export async function renderChart(spec: ChartSpec, args: string[] = []): Promise<K8sObject[]> {
   const root = mkdtempSync(path.join(tmpdir(), 'kubevision-render-'));
   try {
     const staging = new Staging(root);
-    staging.writeTree(staging.path(spec.name), chartFiles(spec));
+    staging.writeTree(staging.path(spec.name), filesAt(chartContent(spec), '0.0.0-plan'));
     const out = await helmOk(['template', 'kubevision', staging.path(spec.name), '--namespace', 'kubevision', ...args]);
     return parseManifests(out);
   } finally {

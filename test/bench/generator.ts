@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import { build, GENERIC_CATALOG, loadPlants } from '../../src/build/build.ts';
 import { GENERIC_CHART, genericChart, plantChart, plantChartName } from '../../src/build/charts.ts';
 import { mapLimit } from '../../src/build/pool.ts';
-import { chartFiles } from '../../src/chart/chart-files.ts';
+import { chartContent } from '../../src/chart/chart-files.ts';
 import { helmOk } from '../../src/helm/run.ts';
 import { buildModel } from '../../src/model.ts';
 import type { BenchContext, Row } from './context.ts';
@@ -100,8 +100,8 @@ export async function benchGenerator(ctx: BenchContext): Promise<Row[]> {
       await timeMs(() => {
         const m = buildModel();
         const plants = loadPlants(m, values100);
-        chartFiles(genericChart(m));
-        for (const p of plants) chartFiles(plantChart(m, p));
+        chartContent(genericChart(m));
+        for (const p of plants) chartContent(plantChart(m, p));
       }),
     );
   }
@@ -123,13 +123,13 @@ export async function benchGenerator(ctx: BenchContext): Promise<Row[]> {
   const fullAfterEdit: number[] = [];
   for (let r = 0; r < RUNS.rebuild; r++) {
     writePlantFile(values100, CHANGED, { faceReplicas: 10 + r });
-    let reused = 0;
+    let kept = 0;
     fullAfterEdit.push(
       await timeMs(async () => {
-        reused = (await build({ projectRoot: c100.root, valuesDir: values100 })).reused.length;
+        kept = (await build({ projectRoot: c100.root, valuesDir: values100 })).charts.filter((c) => !c.isNew).length;
       }),
     );
-    if (reused !== 100) throw new Error(`full build after one edit kept ${reused} catalogs, expected 100 (99 plants + generic)`);
+    if (kept !== 100) throw new Error(`full build after one edit kept ${kept} charts, expected 100 (99 plants + generic)`);
   }
   checkOutputs(c100.root, ids100);
   ctx.removeTmp(c100.root);

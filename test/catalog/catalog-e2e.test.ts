@@ -1,16 +1,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { compare } from 'semver';
 import { describe, expect, it } from 'vitest';
+import { unpackChart } from '../../src/catalog/archive.ts';
 import { parseManifests } from '../../src/plan/render.ts';
 import { catalogDir, files, isolatedHelmEnv, serveStatic, sha256, walk } from '../support/catalog.ts';
-import { BUILD_ROOT, PROJECT_ROOT } from '../support/paths.ts';
-import { byKind, component, helm, thePlants } from '../support/plants.ts';
+import { BUILD_ROOT } from '../support/paths.ts';
+import { byKind, chartVersion, component, helm, thePlants } from '../support/plants.ts';
 import { tempDirs } from '../support/temp.ts';
 
-const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const plants = thePlants();
-
 const tempDir = tempDirs();
 
 interface IndexEntry {
@@ -19,6 +19,7 @@ interface IndexEntry {
   kubeVersion?: string;
   digest: string;
   urls: string[];
+  icon?: string;
   annotations?: Record<string, unknown>;
 }
 interface Index {
@@ -27,100 +28,116 @@ interface Index {
 }
 
 const readYaml = <T>(file: string) => YAML.parse(readFileSync(file, 'utf8')) as T;
+const catalogs = [
+  { name: 'generic', chart: 'kubevision', plant: null },
+  ...plants.map((p) => ({ name: p.id, chart: `kubevision-${p.id}`, plant: p })),
+];
 
-describe.each(plants.map((p) => ({ id: p.id, plant: p })))('catalog of $id over HTTP, with helm', ({ id, plant }) => {
-  const chart = `kubevision-${id}`;
-
-  it('helm adds the repository, finds both charts, pulls them and installs the plant chart with overrides', async () => {
-    const server = await serveStatic(catalogDir(id));
+describe.each(catalogs)('catalog/$name over HTTP, with helm', ({ name, chart, plant }) => {
+  it('helm adds the repository, lists every published version newest first, pulls the newest and installs it with overrides', async () => {
+    const server = await serveStatic(catalogDir(name));
     try {
-      const home = tempDir('helm-home');
-      const env = isolatedHelmEnv(home);
+      const env = isolatedHelmEnv(tempDir('helm-home'));
       const run = async (...args: string[]) => {
         const r = await helm(args, { env });
         expect(r.code, `helm ${args.join(' ')}\n${r.stderr}`).toBe(0);
         return r.stdout;
       };
-
       await run('repo', 'add', 'plant', server.url);
       await run('repo', 'update', 'plant');
       // Nothing of the user's own helm setup: the isolated config holds this repository only.
-      const repos = JSON.parse(await run('repo', 'list', '-o', 'json')) as { name: string; url: string }[];
-      expect(repos).toEqual([{ name: 'plant', url: server.url }]);
+      expect(JSON.parse(await run('repo', 'list', '-o', 'json'))).toEqual([{ name: 'plant', url: server.url }]);
 
-      const found = JSON.parse(await run('search', 'repo', 'plant/', '-o', 'json')) as { name: string; version: string }[];
-      expect(found.map((c) => `${c.name}@${c.version}`).sort()).toEqual([`plant/${chart}@${VERSION}`, `plant/kubevision@${VERSION}`].sort());
+      const index = readYaml<Index>(path.join(catalogDir(name), 'index.yaml'));
+      const published = index.entries[chart]!.map((v) => v.version);
+      const found = JSON.parse(await run('search', 'repo', 'plant/', '--versions', '-o', 'json')) as { name: string; version: string }[];
+      expect(found.map((c) => c.name)).toEqual(published.map(() => `plant/${chart}`));
+      expect(found.map((c) => c.version)).toEqual([...published].sort((a, b) => compare(b, a)));
+      const newest = chartVersion(chart);
+      expect(found[0]!.version).toBe(newest);
 
       const pulled = tempDir('pulled');
-      await run('pull', `plant/${chart}`, '--version', VERSION, '--destination', pulled);
-      await run('pull', 'plant/kubevision', '--version', VERSION, '--destination', pulled);
-      const plantTgz = path.join(pulled, `${chart}-${VERSION}.tgz`);
-      const genericTgz = path.join(pulled, `kubevision-${VERSION}.tgz`);
-      expect(existsSync(plantTgz)).toBe(true);
-      expect(existsSync(genericTgz)).toBe(true);
+      await run('pull', `plant/${chart}`, '--destination', pulled);
+      const tgz = path.join(pulled, `${chart}-${newest}.tgz`);
       // What helm pulled over HTTP is byte for byte what the catalog holds.
-      expect(sha256(plantTgz)).toBe(sha256(path.join(catalogDir(id), 'assets', chart, `${chart}-${VERSION}.tgz`)));
+      expect(sha256(tgz)).toBe(sha256(path.join(catalogDir(name), 'assets', chart, `${chart}-${newest}.tgz`)));
 
-      const frontend = async (tgz: string, ...args: string[]) => {
+      const frontend = async (...args: string[]) => {
         const objs = parseManifests(await run('template', 'kubevision', tgz, '--namespace', 'kubevision', ...args));
         const deployments = byKind(objs, 'Deployment').filter((o) => component(o) === 'frontend');
         expect(deployments).toHaveLength(1);
         return deployments[0]!;
       };
-      // The pulled plant chart carries the plant's defaults...
-      const planned = (plant.values.frontend as { replicaCount: number }).replicaCount;
-      expect((await frontend(plantTgz)).spec?.replicas).toBe(planned);
+      // The pulled chart carries its defaults (the plant's)...
+      const planned = ((plant?.values ?? { frontend: { replicaCount: 2 } }).frontend as { replicaCount: number }).replicaCount;
+      expect((await frontend()).spec?.replicas).toBe(planned);
       // ...and an install-time --set overrides them.
       const replicas = planned === 7 ? 8 : 7;
-      const overridden = await frontend(plantTgz, '--set', `frontend.replicaCount=${replicas}`, '--set', 'frontend.image.tag=9.9.9');
+      const overridden = await frontend('--set', `frontend.replicaCount=${replicas}`, '--set', 'frontend.image.tag=9.9.9');
       expect(overridden.spec?.replicas).toBe(replicas);
       expect(JSON.stringify(overridden)).toContain('kubevision/frontend:9.9.9');
-      // The generic chart from the same repository renders with its own defaults.
-      expect((await frontend(genericTgz)).spec?.replicas).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("serves the icon where Rancher fetches it for an HTTP repository", async () => {
+    // rancher/rancher pkg/catalogv2/http/download.go Icon: a relative icon URL is resolved
+    // against the repository URL with a trailing slash; the response body is the icon.
+    const server = await serveStatic(catalogDir(name));
+    try {
+      const index = readYaml<Index>(path.join(catalogDir(name), 'index.yaml'));
+      const icon = index.entries[chart]!.find((v) => v.version === chartVersion(chart))!.icon!;
+      const base = new URL(`${server.url.replace(/\/$/, '')}/`);
+      const res = await fetch(new URL(icon, base));
+      expect(res.status, icon).toBe(200);
+      expect(await res.text()).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     } finally {
       await server.close();
     }
   });
 });
 
-describe.each(['generic', ...plants.map((p) => p.id)])('catalog/%s as a git repository for Rancher', (name) => {
+describe.each(catalogs)('catalog/$name as a git repository for Rancher', ({ name, chart }) => {
   const dir = catalogDir(name);
-  const expected = name === 'generic' ? ['kubevision'] : [`kubevision-${name}`, 'kubevision'];
 
-  it('has index.yaml at the root listing exactly its charts, with relative urls into assets/', () => {
+  it('has index.yaml at the root listing exactly its chart, every version with a relative url into assets/ and its digest', () => {
     const index = readYaml<Index>(path.join(dir, 'index.yaml'));
     expect(index.apiVersion).toBe('v1');
-    expect(Object.keys(index.entries ?? {}).sort()).toEqual([...expected].sort());
-    for (const [chart, versions] of Object.entries(index.entries)) {
-      expect(versions.map((v) => v.version)).toEqual([VERSION]);
-      for (const v of versions) {
-        expect(v.name).toBe(chart);
-        expect(v.urls).toHaveLength(1);
-        const url = v.urls[0]!;
-        expect(url, 'relative url').not.toMatch(/^[a-z][a-z0-9+.-]*:|^\//i);
-        expect(url.startsWith('assets/')).toBe(true);
-        const file = path.resolve(dir, url);
-        expect(file.startsWith(path.join(dir, 'assets') + path.sep)).toBe(true);
-        expect(existsSync(file), url).toBe(true);
-        expect(sha256(file)).toBe(v.digest);
-      }
+    expect(Object.keys(index.entries)).toEqual([chart]);
+    const versions = index.entries[chart]!;
+    expect(versions.map((v) => v.version)).toEqual([...versions.map((v) => v.version)].sort((a, b) => compare(b, a)));
+    expect(versions[0]!.version).toBe(chartVersion(chart));
+    for (const v of versions) {
+      expect(v.name).toBe(chart);
+      expect(v.urls).toHaveLength(1);
+      const url = v.urls[0]!;
+      expect(url, 'relative url').not.toMatch(/^[a-z][a-z0-9+.-]*:|^\//i);
+      expect(url).toBe(`assets/${chart}/${chart}-${v.version}.tgz`);
+      expect(sha256(path.join(dir, url))).toBe(v.digest);
     }
   });
 
-  it('has charts/<name>/<version>/ for every index entry, and nothing else under charts/', () => {
+  it('unpacks every indexed version under charts/<name>/<version>/ exactly as its archive holds it, and nothing else', async () => {
     const index = readYaml<Index>(path.join(dir, 'index.yaml'));
-    const fromIndex = Object.values(index.entries ?? {}).flatMap((vs) => vs.map((v) => `${v.name}/${v.version}`));
+    const fromIndex = index.entries[chart]!.map((v) => `${chart}/${v.version}`);
     const onDisk = readdirSync(path.join(dir, 'charts')).flatMap((c) => readdirSync(path.join(dir, 'charts', c)).map((v) => `${c}/${v}`));
-    expect(onDisk.sort()).toEqual(expected.map((c) => `${c}/${VERSION}`).sort());
-    expect(fromIndex.sort()).toEqual(onDisk.sort());
-    for (const rel of onDisk) {
-      const chartDir = path.join(dir, 'charts', rel);
-      for (const f of ['Chart.yaml', 'values.yaml', 'values.schema.json', 'app-readme.md', 'questions.yaml', 'README.md']) {
-        expect(existsSync(path.join(chartDir, f)), `charts/${rel}/${f}`).toBe(true);
-      }
-      const meta = readYaml<{ name: string; version: string }>(path.join(chartDir, 'Chart.yaml'));
-      expect(`${meta.name}/${meta.version}`).toBe(rel);
+    expect(onDisk.sort()).toEqual(fromIndex.sort());
+    for (const v of index.entries[chart]!) {
+      const unpacked = path.join(dir, 'charts', chart, v.version);
+      const archive = await unpackChart(readFileSync(path.join(dir, v.urls[0]!)));
+      expect(files(unpacked).map((f) => f.rel).sort()).toEqual([...archive.keys()].sort());
+      for (const [rel, data] of archive) expect(readFileSync(path.join(unpacked, rel)).equals(data), `${v.version}/${rel}`).toBe(true);
     }
+  });
+
+  it('has the icon the index names at the path Rancher reads in a git clone', () => {
+    // rancher/rancher pkg/catalogv2/git/content.go Icon + relative: file:// is stripped
+    // and the path is taken below the clone.
+    const index = readYaml<Index>(path.join(dir, 'index.yaml'));
+    const icon = index.entries[chart]![0]!.icon!;
+    expect(icon).not.toMatch(/^data:/);
+    expect(readFileSync(path.join(dir, icon.replace(/^file:\/\//, '')), 'utf8')).toContain('<svg');
   });
 
   it('has no symlinks or special files anywhere', () => {
@@ -131,13 +148,12 @@ describe.each(['generic', ...plants.map((p) => p.id)])('catalog/%s as a git repo
 
   it('declares kubeVersion with a -0 pre-release suffix and string-valued catalog.cattle.io annotations', () => {
     const index = readYaml<Index>(path.join(dir, 'index.yaml'));
-    const chartYamls = files(path.join(dir, 'charts')).filter((e) => e.rel.endsWith('/Chart.yaml'));
-    expect(chartYamls).toHaveLength(expected.length);
-    const metas: { where: string; kubeVersion?: string; annotations?: Record<string, unknown> }[] = [
-      ...chartYamls.map((e) => ({ where: `charts/${e.rel}`, ...readYaml<Record<string, unknown>>(e.abs) })),
-      ...Object.values(index.entries ?? {}).flat().map((v) => ({ where: `index.yaml ${v.name}`, ...v })),
-    ];
-    for (const m of metas) {
+    const newest = index.entries[chart]![0]!;
+    const meta = readYaml<IndexEntry>(path.join(dir, 'charts', chart, newest.version, 'Chart.yaml'));
+    for (const m of [
+      { where: `charts/${chart}/${newest.version}/Chart.yaml`, ...meta },
+      { where: `index.yaml ${chart} ${newest.version}`, ...newest },
+    ]) {
       expect(m.kubeVersion, m.where).toMatch(/-0$/);
       const cattle = Object.entries(m.annotations ?? {}).filter(([k]) => k.startsWith('catalog.cattle.io/'));
       expect(cattle.length, m.where).toBeGreaterThan(0);
@@ -150,4 +166,5 @@ describe.each(['generic', ...plants.map((p) => p.id)])('catalog/%s as a git repo
 it('the build output holds a catalog folder for the generic chart and every plant, the Fleet bundle, and nothing else', () => {
   const folders = readdirSync(path.join(BUILD_ROOT, 'catalog'), { withFileTypes: true }).filter((d) => d.isDirectory());
   expect(folders.map((d) => d.name).sort()).toEqual(['fleet', 'generic', ...plants.map((p) => p.id)].sort());
+  expect(existsSync(path.join(BUILD_ROOT, 'catalog', 'README.md'))).toBe(true);
 });

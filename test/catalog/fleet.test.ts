@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { helmOk } from '../../src/helm/run.ts';
 import { parseManifests, type K8sObject } from '../../src/plan/render.ts';
 import { catalogDir } from '../support/catalog.ts';
 import { PROJECT_ROOT, VALUES_DIR } from '../support/paths.ts';
-import { genericChartDir, plantChartDir, thePlants, writeYaml } from '../support/plants.ts';
+import { chartVersion, genericChartDir, plantChartDir, thePlants, writeYaml } from '../support/plants.ts';
 import { tempDirs } from '../support/temp.ts';
 
 /**
@@ -16,7 +16,6 @@ import { tempDirs } from '../support/temp.ts';
  * docs/ref-fleet-yaml.md) and Fleet's merge of targetCustomizations
  * (internal/cmd/controller/options/calculate.go): written from those, not from the generator.
  */
-const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const LABEL = 'kubevision.io/plant';
 const plants = thePlants();
 const tempDir = tempDirs();
@@ -104,7 +103,7 @@ describe('catalog/fleet/fleet.yaml', () => {
 
   it('installs the generic chart of this version from a Helm repository, as release kubevision in namespace kubevision', () => {
     expect(fleet.helm.chart).toBe('kubevision');
-    expect(fleet.helm.version).toBe(VERSION);
+    expect(fleet.helm.version).toBe(chartVersion('kubevision'));
     expect(fleet.helm.releaseName).toBe('kubevision');
     expect(fleet.defaultNamespace).toBe('kubevision');
     expect(fleet.helm.repo).toMatch(/^https?:\/\/[^/]+\/.*\/$/);
@@ -240,6 +239,7 @@ describe('the Fleet bundle in the build', () => {
 
   it('lists every plant also when only one plant is rebuilt, byte for byte as a full build', async () => {
     const root = tempDir('fleet-root');
+    cpSync(path.join(PROJECT_ROOT, 'catalog'), path.join(root, 'catalog'), { recursive: true });
     await build({ projectRoot: root, valuesDir: VALUES_DIR, only: ['porto-logistics'] });
     const partial = readFileSync(fleetFile(path.join(root, 'catalog', 'fleet')), 'utf8');
     expect(partial).toBe(readFileSync(fleetFile(), 'utf8'));

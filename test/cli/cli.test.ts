@@ -81,27 +81,27 @@ describe('kubevision build', () => {
     const before = treeHashes(root);
     const r = await kubevision(['build', 'linz-assembly', '--root', root]);
     expect(r.code, r.stderr).toBe(0);
-    const after = treeHashes(root);
-    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
-    const changed = Object.keys(after).filter((f) => after[f] !== before[f]);
-    // helm stamps archives and the index with the time; the sources stay byte-identical.
-    for (const f of changed) expect(f).toMatch(/^(catalog\/(linz-assembly|generic)\/(index\.yaml|assets\/.*\.tgz))$/);
+    // Nothing changed in the sources: not one byte changes, archives and indexes included.
+    expect(treeHashes(root)).toEqual(before);
+    expect(r.stdout).toContain('2 chart(s) unchanged, kept at their published version');
     expect(existsSync(path.join(root, 'catalog/stuttgart-body-shop/index.yaml'))).toBe(true);
   });
 
-  it('keeps unchanged catalogs byte for byte and remakes only the plant that changed', async () => {
+  it('publishes only the plant that changed, under a new version', async () => {
     const root = tempDir('root');
     const values = tempDir('values');
     cpSync(VALUES_DIR, values, { recursive: true });
     expect((await kubevision(['build', '--root', root, '--values', values])).code).toBe(0);
     const first = treeHashes(root);
     const again = await kubevision(['build', '--root', root, '--values', values]);
-    expect(again.stdout).toContain('4 catalog(s) unchanged');
+    expect(again.stdout).toContain('4 chart(s) unchanged');
     expect(treeHashes(root)).toEqual(first);
 
     const file = path.join(values, 'porto-logistics.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('replicaCount: 3\n  auth', 'replicaCount: 4\n  auth'));
-    expect((await kubevision(['build', '--root', root, '--values', values])).code).toBe(0);
+    const third = await kubevision(['build', '--root', root, '--values', values]);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toMatch(/new chart versions: kubevision-porto-logistics \d+\.\d+\.\d+\n/);
     const after = treeHashes(root);
     const changed = Object.keys(after).filter((f) => after[f] !== first[f]).sort();
     expect(changed.length).toBeGreaterThan(2);
@@ -109,13 +109,6 @@ describe('kubevision build', () => {
     for (const f of changed) expect(f).toMatch(/^(charts\/kubevision-porto-logistics\/|catalog\/porto-logistics\/|catalog\/fleet\/fleet\.yaml$)/);
     expect(changed).toContain('catalog/porto-logistics/index.yaml');
     expect(changed).toContain('catalog/fleet/fleet.yaml');
-  });
-
-  it('--force remakes every catalog', async () => {
-    const root = tempDir('root');
-    expect((await kubevision(['build', '--root', root])).code).toBe(0);
-    const r = await kubevision(['build', '--force', '--root', root]);
-    expect(r.stdout).not.toContain('unchanged');
   });
 
   it('shows progress when building several plants', async () => {
@@ -127,12 +120,11 @@ describe('kubevision build', () => {
 });
 
 describe('the committed charts and catalogs are what the build makes of the current source', () => {
-  it('charts/ and every catalog chart folder match a fresh build (run npm run build if not)', async () => {
+  it('charts/ and catalog/ match a fresh build byte for byte, archives and indexes included (run npm run build if not)', async () => {
     const { BUILD_ROOT, PROJECT_ROOT } = await import('../support/paths.ts');
-    const sources = (root: string) =>
-      treeHashes(root, (rel) => rel.endsWith('.tgz') || rel.endsWith('index.yaml') || rel.startsWith('.'));
-    const fresh = { ...sources(path.join(BUILD_ROOT, 'charts')), ...sources(path.join(BUILD_ROOT, 'catalog')) };
-    const committed = { ...sources(path.join(PROJECT_ROOT, 'charts')), ...sources(path.join(PROJECT_ROOT, 'catalog')) };
+    const tree = (root: string) => treeHashes(root, (rel) => rel.startsWith('.'));
+    const fresh = { ...tree(path.join(BUILD_ROOT, 'charts')), ...tree(path.join(BUILD_ROOT, 'catalog')) };
+    const committed = { ...tree(path.join(PROJECT_ROOT, 'charts')), ...tree(path.join(PROJECT_ROOT, 'catalog')) };
     expect(committed).toEqual(fresh);
     expect(readFileSync(path.join(PROJECT_ROOT, 'catalog/linz-assembly/index.yaml'), 'utf8')).toContain('kubevision-linz-assembly');
   });

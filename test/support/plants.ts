@@ -17,6 +17,9 @@ export const plantIds = (): string[] => thePlants().map((p) => p.id);
 export const chartDir = (name: string) => path.join(BUILD_ROOT, 'charts', name);
 export const genericChartDir = () => chartDir('kubevision');
 export const plantChartDir = (id: string) => chartDir(`kubevision-${id}`);
+/** The version a chart of the fresh build has (its newest in the catalog). */
+export const chartVersion = (name: string) =>
+  (parseHelmYaml(readFileSync(path.join(chartDir(name), 'Chart.yaml'), 'utf8')).toJS() as { version: string }).version;
 
 /** The `values:` part of a plant file, as a standalone helm values file. */
 export function plantOverridesFile(id: string, dir: string): string {
