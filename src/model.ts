@@ -1,6 +1,6 @@
 import { defaultsOf, type Group } from './params/dsl.ts';
 import { values } from './params/kubevision.ts';
-import { rulesOf, type Rule } from './params/rules.ts';
+import { plantRules, rulesOf, type Rule } from './params/rules.ts';
 import { renderSchema } from './chart/files/schema.ts';
 import { synthTemplates } from './chart/synth.ts';
 import { ValuesValidator } from './plant/validate.ts';
@@ -21,7 +21,7 @@ export function buildModel(): Model {
     root: values,
     defaults,
     rules,
-    validator: new ValuesValidator(values, renderSchema(values, defaults, 'KubeVision'), rules),
+    validator: new ValuesValidator(values, renderSchema(values, defaults, 'KubeVision'), rules, plantRules()),
     templates: synthTemplates(rules),
   };
 }

@@ -14,6 +14,7 @@ export function genericChart(m: Model): ChartSpec {
       'The generic KubeVision chart, with no plant preconfigured: choose per service whether it runs on the on-premise edge nodes, in the cloud or anywhere, and how the dashboard is exposed. A plant that has its own catalog installs its own chart instead (KubeVision for <plant>): it carries the plant\'s sites, GPUs, registry and hostnames.',
     root: m.root,
     defaults: m.defaults,
+    rules: m.rules,
     templates: m.templates,
   };
 }
@@ -26,6 +27,7 @@ export function plantChart(m: Model, plant: Plant): ChartSpec {
     intro: `KubeVision preconfigured for **${plant.displayName}**.${plant.description ? ` ${plant.description}` : ''} The form offers only the choices this plant's sites support; its defaults are the plant's.`,
     root: m.root,
     defaults: plant.values,
+    rules: m.rules,
     templates: m.templates,
   };
 }

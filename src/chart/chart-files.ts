@@ -1,6 +1,7 @@
 import type { ChartFileMap } from '../catalog/archive.ts';
 import { toHelmYaml } from '../helm/yaml.ts';
 import type { Group } from '../params/dsl.ts';
+import type { Rule } from '../params/rules.ts';
 import { project } from '../project.ts';
 import { requestedCapacity } from './capacity.ts';
 import { chartReadme, notesTxt } from './docs.ts';
@@ -41,6 +42,8 @@ export interface ChartSpec {
   intro: string;
   root: Group;
   defaults: Record<string, unknown>;
+  /** The chart's rules: the form offers only answers that keep them. */
+  rules: Rule[];
   templates: Map<string, string>;
 }
 
@@ -58,7 +61,7 @@ export function chartContent(c: ChartSpec): ChartContent {
     renderValuesYaml(c.root, c.defaults, ` ${c.title}: default values.\n Generated from src/params (one declaration per value). Do not edit; override at install.`),
   );
   body.set('values.schema.json', `${JSON.stringify(renderSchema(c.root, c.defaults, c.title), null, 2)}\n`);
-  body.set('questions.yaml', toHelmYaml({ questions: renderQuestions(c.root, c.defaults, true) }));
+  body.set('questions.yaml', toHelmYaml({ questions: renderQuestions(c.root, c.defaults, c.rules) }));
   body.set('app-readme.md', `# ${c.title}\n\n${c.intro}\n`);
   body.set('README.md', chartReadme({ chartName: c.name, title: c.title, intro: c.intro, root: c.root, defaults: c.defaults }));
   body.set('templates/NOTES.txt', notesTxt);

@@ -26,8 +26,29 @@ export function synthTemplates(rules: Rule[]): Map<string, string> {
   return files;
 }
 
+/**
+ * Object names come from the release name, so some release names give objects Kubernetes
+ * refuses (or accepts and then cannot run): checked before anything renders.
+ * - Services are DNS-1035 labels (core validation ValidateServiceName): start with a letter,
+ *   no dots, at most 63 characters; ours are <fullname>-<component>.
+ * - A StatefulSet labels its pods controller-revision-hash=<name>-<hash of up to 10
+ *   characters> (pkg/controller/history ControllerRevisionName), a label value of at most
+ *   63: the name must stay within 52, so <fullname>-mongodb within 52.
+ */
+const STATEFULSET_NAME_MAX = 52;
+const MONGODB_SUFFIX = '-mongodb';
+export const FULLNAME_MAX_BUNDLED = STATEFULSET_NAME_MAX - MONGODB_SUFFIX.length;
+
+const releaseChecks = `{{- $fullname := include "kubevision.fullname" . }}
+{{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $fullname) }}
+{{- fail (printf "release name %q: the chart names its objects %s-<component>, and Kubernetes requires Service names to start with a letter and hold only lowercase letters, digits and '-' (DNS-1035): choose a release name that does" .Release.Name $fullname) }}
+{{- end }}
+{{- if and (eq .Values.mongodb.mode "bundled") (gt (len $fullname) ${FULLNAME_MAX_BUNDLED}) }}
+{{- fail (printf "release name %q is too long for the bundled MongoDB: its StatefulSet %s${MONGODB_SUFFIX} (%d characters) labels its pods with <name>-<revision hash>, which Kubernetes allows 63 characters, so at most ${STATEFULSET_NAME_MAX}: use a release name of at most ${FULLNAME_MAX_BUNDLED - '-kubevision'.length} characters (${FULLNAME_MAX_BUNDLED} if it contains kubevision)" .Release.Name $fullname (add (len $fullname) ${MONGODB_SUFFIX.length})) }}
+{{- end }}`;
+
 /** The rules fail the render with their message, so `helm install --set` meets them too. */
 function renderValidation(rules: Rule[]): string {
   const checks = rules.map((r) => `{{- if ${toGoTemplate(r.broken)} }}\n{{- fail ${JSON.stringify(r.message)} }}\n{{- end }}`);
-  return `${HEADER}{{- /* Values that are valid alone but not together (src/params/rules.ts). */ -}}\n${checks.join('\n')}\n`;
+  return `${HEADER}{{- /* Values that are valid alone but not together (src/params/rules.ts), and release names Kubernetes cannot take. */ -}}\n${releaseChecks}\n${checks.join('\n')}\n`;
 }

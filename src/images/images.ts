@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findParam, type StringParam } from '../params/dsl.ts';
 import { values } from '../params/kubevision.ts';
+import { project } from '../project.ts';
 
 export const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -29,11 +30,11 @@ function chartDefault(key: string): StringParam {
   return p;
 }
 
-export const registryPattern = (): RegExp => new RegExp(chartDefault('global.imageRegistry').pattern ?? '');
+/** Whether a registry is one global.imageRegistry accepts (every pattern of its format). */
+export const isRegistry = (value: string): boolean =>
+  (chartDefault('global.imageRegistry').format?.patterns ?? []).every((p) => new RegExp(p).test(value));
 
-export function projectVersion(root = PROJECT_ROOT): string {
-  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
-}
+export const projectVersion = (): string => project().version;
 
 /**
  * Every image, in build order. Names and tags follow the chart: repository

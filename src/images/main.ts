@@ -9,7 +9,7 @@ import {
   noBuilderMessage,
   probeBuilder,
   projectVersion,
-  registryPattern,
+  isRegistry,
   run,
   shellLine,
   type BuilderName,
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const registry = opts.registry?.replace(/\/+$/, '');
-  if (registry !== undefined && !registryPattern().test(registry)) {
+  if (registry !== undefined && !isRegistry(registry)) {
     console.error(`npm run images: --registry ${JSON.stringify(opts.registry)}: must be a registry host[:port][/path], as global.imageRegistry`);
     return 2;
   }

@@ -1,16 +1,11 @@
 import type { Expr } from './expr.ts';
+import type { Format } from './patterns.ts';
 
 /**
  * A chart value declared once: its type, default, description and constraints feed
  * values.yaml, values.schema.json, questions.yaml, the README table and the build's checks.
  */
 export type Param = StringParam | IntParam | BoolParam | EnumParam | ListParam | MapParam | Group;
-
-/** What a plant's form may change about a question (the values are the plant's). */
-export interface Tailoring {
-  hidden?: (values: unknown) => boolean;
-  options?: (values: unknown) => string[];
-}
 
 export interface Question {
   label: string;
@@ -20,22 +15,23 @@ export interface Question {
   showIf?: Expr;
   /** Shown as a subquestion of this boolean question, when it is true. */
   under?: string;
-  tailor?: Tailoring;
 }
 
 interface Base {
   description: string;
   question?: Question;
+  /**
+   * Set by the chart's consumers, not by a plant: Rancher's dashboard (global.cattle.*) or
+   * Fleet. The schema accepts and types them; plant files may not set them.
+   */
+  injected?: 'rancher' | 'fleet';
 }
 
 export interface StringParam extends Base {
   kind: 'string';
   default: string;
-  pattern?: string;
-  /** Names what the pattern accepts, for messages: "a DNS hostname". */
-  patternName?: string;
+  format?: Format;
   minLength?: number;
-  maxLength?: number;
   /** The value must be non-empty when this holds (form: required; schema: if/then). */
   requiredWhen?: Expr;
 }
@@ -57,12 +53,12 @@ export interface EnumParam extends Base {
 export interface ListParam extends Base {
   kind: 'list';
   default: string[];
-  itemPattern?: string;
-  patternName?: string;
+  items?: Format;
 }
 export interface MapParam extends Base {
   kind: 'map';
   default: Record<string, string>;
+  keys?: Format;
 }
 export interface Group {
   kind: 'group';

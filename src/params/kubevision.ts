@@ -1,7 +1,8 @@
 import { bool, group, int, list, map, oneOf, str, type Group } from './dsl.ts';
 import { and, eq, isTrue } from './expr.ts';
-import { patterns } from './patterns.ts';
-import { appService, hasGpuSite, imageParams, placementParam, resourceParams, siteParams } from './service.ts';
+import { formats, optional } from './patterns.ts';
+import { consumerGlobals, rootSystemDefaultRegistry } from './consumers.ts';
+import { appService, imageParams, placementParam, resourceParams, siteParams } from './service.ts';
 
 /** The application's workloads, in the order the docs and `plan` list them. */
 export const WORKLOADS = ['frontend', 'auth', 'face', 'mongodb'] as const;
@@ -10,15 +11,16 @@ export type Workload = (typeof WORKLOADS)[number];
 /** Every value of the kubevision chart. The single source of truth for them. */
 export const values: Group = group('KubeVision', {
   global: group('Settings shared by every workload', {
-    imageRegistry: str('', 'Registry that mirrors the images (air-gapped plants); empty uses the repository as is', {
-      ...patterns.registry,
+    imageRegistry: str('', "Registry that mirrors the images (air-gapped plants). It wins over Rancher's system default registry (global.cattle.systemDefaultRegistry); with both empty the repository is used as is", {
+      format: optional(formats.registry),
       question: { label: 'Image registry mirror', group: 'Images' },
     }),
-    imagePullSecrets: list([], 'Names of existing Secrets used to pull images', patterns.resourceName),
+    imagePullSecrets: list([], 'Names of existing Secrets used to pull images', { items: formats.resourceName }),
     storageClass: str('', 'StorageClass for persistent volumes; empty uses the cluster default (k3s: local-path)', {
-      ...patterns.optionalResourceName,
+      format: optional(formats.resourceName),
       question: { label: 'StorageClass', group: 'Database', type: 'storageclass', showIf: eq('mongodb.mode', 'bundled') },
     }),
+    ...consumerGlobals,
   }),
   sites: group('Node sites of the plant: how on-premise and cloud nodes are labelled and tainted', {
     onprem: siteParams('onprem', { taint: true, enabled: true }),
@@ -76,7 +78,6 @@ export const values: Group = group('KubeVision', {
           label: 'Face service: compute',
           group: 'Placement',
           showIf: isTrue('face.enabled'),
-          tailor: { hidden: (v) => !hasGpuSite(v) },
         },
       }),
       workers: int(2, 'Inference worker threads per face pod, each with its own models (about 200 MiB); keep within the CPU and memory limits', {
@@ -89,10 +90,7 @@ export const values: Group = group('KubeVision', {
       }),
       gpu: group('GPU settings, used when compute is gpu', {
         count: int(1, 'GPUs per face pod', { min: 1, max: 8 }),
-        tagSuffix: str('-gpu', 'Suffix of the GPU image variant tag (CUDA base, tfjs-node-gpu)', {
-          pattern: '^[A-Za-z0-9_.-]*$',
-          patternName: 'tag characters',
-        }),
+        tagSuffix: str('-gpu', 'Suffix of the GPU image variant tag (CUDA base, tfjs-node-gpu)', { format: formats.tagSuffix }),
       }),
     },
   }),
@@ -105,25 +103,24 @@ export const values: Group = group('KubeVision', {
     resources: resourceParams('MongoDB', { cpu: '250m', memory: '512Mi', cpuLimit: '', memoryLimit: '1Gi' }),
     persistence: group('The data volume of the bundled MongoDB', {
       size: str('10Gi', 'Size of the data volume', {
-        ...patterns.storage,
+        format: formats.storage,
         question: { label: 'MongoDB volume size', group: 'Database', showIf: eq('mongodb.mode', 'bundled') },
       }),
     }),
     auth: group('Credentials of the bundled MongoDB', {
       existingSecret: str('', 'Existing Secret with keys mongodb-root-password and mongodb-uri (what the services connect with); empty generates both and keeps them across upgrades', {
-        ...patterns.optionalResourceName,
+        format: optional(formats.resourceName),
         question: { label: 'Existing Secret with the MongoDB root password', group: 'Database', type: 'secret', showIf: eq('mongodb.mode', 'bundled') },
       }),
     }),
     external: group('The external MongoDB', {
       existingSecret: str('', 'Existing Secret holding the connection string', {
-        ...patterns.optionalResourceName,
+        format: optional(formats.resourceName),
         requiredWhen: eq('mongodb.mode', 'external'),
         question: { label: 'Secret with the MongoDB connection string', group: 'Database', type: 'secret', showIf: eq('mongodb.mode', 'external') },
       }),
       uriKey: str('mongodb-uri', 'Key of the connection string in that Secret', {
-        pattern: '^[-._a-zA-Z0-9]+$',
-        patternName: 'a Secret key',
+        format: formats.secretKey,
         question: { label: 'Key in that Secret', group: 'Database', showIf: eq('mongodb.mode', 'external') },
       }),
     }),
@@ -131,15 +128,15 @@ export const values: Group = group('KubeVision', {
   ingress: group('How the dashboard is exposed: the only workload reachable from outside', {
     enabled: bool(true, 'Create an Ingress for the dashboard', { question: { label: 'Expose the dashboard', group: 'Ingress' } }),
     className: str('traefik', 'IngressClass (k3s ships traefik; many plants use nginx)', {
-      ...patterns.resourceName,
+      format: formats.resourceName,
       question: { label: 'Ingress class', group: 'Ingress', showIf: isTrue('ingress.enabled') },
     }),
     host: str('', 'Hostname of the dashboard; empty answers any host (TLS needs one)', {
-      ...patterns.hostname,
-      maxLength: 253,
+      format: optional(formats.hostname),
+      requiredWhen: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled')),
       question: { label: 'Hostname', group: 'Ingress', type: 'hostname', showIf: isTrue('ingress.enabled') },
     }),
-    annotations: map({}, 'Extra annotations on the Ingress'),
+    annotations: map({}, 'Extra annotations on the Ingress (at most 256 KiB in all)', { keys: formats.annotationKey }),
     tls: group('TLS for the dashboard', {
       enabled: bool(false, 'Serve the dashboard over HTTPS', {
         question: { label: 'HTTPS', group: 'Ingress', showIf: isTrue('ingress.enabled') },
@@ -148,7 +145,7 @@ export const values: Group = group('KubeVision', {
         question: { label: 'Certificate from', group: 'Ingress', showIf: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled')) },
       }),
       secretName: str('', 'Existing Secret of type kubernetes.io/tls (mode secret)', {
-        ...patterns.optionalResourceName,
+        format: optional(formats.resourceName),
         requiredWhen: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', 'secret')),
         question: {
           label: 'TLS Secret',
@@ -158,7 +155,7 @@ export const values: Group = group('KubeVision', {
         },
       }),
       clusterIssuer: str('', 'cert-manager ClusterIssuer (mode certManager)', {
-        ...patterns.optionalResourceName,
+        format: optional(formats.resourceName),
         requiredWhen: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', 'certManager')),
         question: {
           label: 'cert-manager ClusterIssuer',
@@ -175,8 +172,9 @@ export const values: Group = group('KubeVision', {
   }),
   serviceCredential: group('The credential auth presents to the face service', {
     existingSecret: str('', 'Existing Secret with key face-service-token; empty generates one and keeps it across upgrades', {
-      ...patterns.optionalResourceName,
+      format: optional(formats.resourceName),
       question: { label: 'Existing Secret with the face service token', group: 'Security', type: 'secret' },
     }),
   }),
+  systemDefaultRegistry: rootSystemDefaultRegistry,
 });

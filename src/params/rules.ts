@@ -1,4 +1,4 @@
-import { and, eq, isFalse, isTrue, or, type Expr } from './expr.ts';
+import { and, eq, greater, isFalse, isTrue, ne, not, or, same, sizeOver, type Expr } from './expr.ts';
 import { WORKLOADS } from './kubevision.ts';
 import { SITES, siteTitle } from './service.ts';
 
@@ -49,12 +49,74 @@ function gpuRules(): Rule[] {
   ];
 }
 
+/** Kubernetes rules that span two values (k8s.io/kubernetes pkg/apis/.../validation). */
+function kubernetesRules(): Rule[] {
+  const rules: Rule[] = [];
+  for (const w of WORKLOADS) {
+    const r = `${w}.resources`;
+    // ValidateResourceRequirements: "must be less than or equal to <resource> limit".
+    rules.push({
+      key: `${r}.requests.memory`,
+      broken: greater(`${r}.requests.memory`, `${r}.limits.memory`, 'memory'),
+      message: `${r}.requests.memory is above ${r}.limits.memory: Kubernetes requires a request at most its limit`,
+    });
+    rules.push({
+      key: `${r}.requests.cpu`,
+      broken: and(ne(`${r}.limits.cpu`, ''), greater(`${r}.requests.cpu`, `${r}.limits.cpu`, 'cpu')),
+      message: `${r}.requests.cpu is above ${r}.limits.cpu: Kubernetes requires a request at most its limit`,
+    });
+    if (w === 'mongodb') continue;
+    // ValidateHorizontalPodAutoscalerSpec: "must be greater than or equal to minReplicas".
+    // Checked with autoscaling off too: the form can switch it on.
+    rules.push({
+      key: `${w}.autoscaling.maxReplicas`,
+      broken: greater(`${w}.autoscaling.minReplicas`, `${w}.autoscaling.maxReplicas`, 'int'),
+      message: `${w}.autoscaling.minReplicas is above ${w}.autoscaling.maxReplicas: an autoscaler needs minReplicas <= maxReplicas`,
+    });
+    // ValidateAnnotationsSize: TotalAnnotationSizeLimitB = 256 KiB of keys and values per object.
+    rules.push({
+      key: `${w}.podAnnotations`,
+      broken: sizeOver(`${w}.podAnnotations`, ANNOTATIONS_MAX),
+      message: `${w}.podAnnotations hold more than 256 KiB: Kubernetes allows 256 KiB of annotations per object`,
+    });
+  }
+  rules.push({
+    key: 'ingress.annotations',
+    // The chart adds cert-manager.io/cluster-issuer (at most 31 + 253 bytes).
+    broken: sizeOver('ingress.annotations', ANNOTATIONS_MAX - 284),
+    message: 'ingress.annotations hold more than 256 KiB (with the cert-manager annotation the chart adds): Kubernetes allows 256 KiB of annotations per object',
+  });
+  return rules;
+}
+
+const ANNOTATIONS_MAX = 256 * 1024;
+
+function siteRules(): Rule[] {
+  const both = and(isTrue('sites.onprem.enabled'), isTrue('sites.cloud.enabled'));
+  const gpuFaceAnywhere = and(isTrue('face.enabled'), eq('face.compute', 'gpu'), eq('face.placement', 'any'));
+  return [
+    {
+      key: 'sites.cloud.nodeLabel',
+      broken: and(both, same('sites.onprem.nodeLabel.key', 'sites.cloud.nodeLabel.key'), same('sites.onprem.nodeLabel.value', 'sites.cloud.nodeLabel.value')),
+      message: 'sites.cloud.nodeLabel is the same label as sites.onprem.nodeLabel: placement could not tell the two sites apart',
+    },
+    {
+      // runtimeClassName is one per pod and the GPU is one resource name per container:
+      // a pod that may land on either site's GPU nodes can carry only one of each.
+      key: 'face.placement',
+      broken: and(
+        gpuFaceAnywhere,
+        isTrue('sites.onprem.gpu.enabled'),
+        isTrue('sites.cloud.gpu.enabled'),
+        or(not(same('sites.onprem.gpu.runtimeClassName', 'sites.cloud.gpu.runtimeClassName')), not(same('sites.onprem.gpu.resourceName', 'sites.cloud.gpu.resourceName'))),
+      ),
+      message:
+        'face.placement is any with GPUs at both sites, but sites.onprem.gpu and sites.cloud.gpu differ in runtimeClassName or resourceName: a pod has one RuntimeClass and one GPU resource name, so it could never run on the other site\'s GPU nodes; place the face service on one site, or give both sites the same GPU runtime and resource',
+    },
+  ];
+}
+
 const dependencyRules: Rule[] = [
-  {
-    key: 'ingress.tls.enabled',
-    broken: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.host', '')),
-    message: 'ingress.tls.enabled is true but ingress.host is empty: a certificate needs a hostname',
-  },
   {
     key: 'auth.enabled',
     broken: and(isTrue('frontend.enabled'), isFalse('auth.enabled')),
@@ -72,5 +134,20 @@ const dependencyRules: Rule[] = [
  * here: the schema's if/then enforces them, and helm checks the schema first.
  */
 export function rulesOf(): Rule[] {
-  return [...placementRules(), ...gpuRules(), ...dependencyRules];
+  return [...placementRules(), ...gpuRules(), ...kubernetesRules(), ...siteRules(), ...dependencyRules];
+}
+
+/**
+ * Rules for a plant's own defaults only: a placement must name a site of the plant even
+ * while its workload is off, because the plant's form can switch the workload on (the
+ * bundled database, say) and then offers that placement as it stands.
+ */
+export function plantRules(): Rule[] {
+  return WORKLOADS.flatMap((w) =>
+    SITES.map((site) => ({
+      key: `${w}.placement`,
+      broken: and(eq(`${w}.placement`, site), isFalse(`sites.${site}.enabled`)),
+      message: `${w}.placement is ${site}, a site the plant does not have (sites.${site}.enabled is false); set it to ${SITES.find((x) => x !== site)}: the plant's form offers it as it stands when ${w === 'mongodb' ? 'mongodb.mode is switched to bundled' : `${w} is enabled`}`,
+    })),
+  );
 }

@@ -1,6 +1,6 @@
 import { bool, group, int, map, oneOf, str, type Group, type Param } from './dsl.ts';
 import { and, eq, isTrue } from './expr.ts';
-import { patterns } from './patterns.ts';
+import { formats, optional } from './patterns.ts';
 
 export const PLACEMENTS = ['onprem', 'cloud', 'any'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
@@ -8,13 +8,6 @@ export const SITES = ['onprem', 'cloud'] as const;
 export type Site = (typeof SITES)[number];
 
 export const siteTitle: Record<Site, string> = { onprem: 'on-premise', cloud: 'cloud' };
-
-/** Placement choices that make sense for a plant, given which sites it has. */
-export function placementsFor(values: unknown): string[] {
-  const has = (s: Site) => (values as { sites: Record<Site, { enabled: boolean }> }).sites[s].enabled;
-  const sites = SITES.filter(has);
-  return sites.length === 2 ? [...sites, 'any'] : sites;
-}
 
 export interface ServiceSpec {
   title: string;
@@ -38,15 +31,16 @@ export function placementParam(service: string, title: string, def: Placement): 
       label: `${title}: site`,
       group: 'Placement',
       showIf: service === 'mongodb' ? eq('mongodb.mode', 'bundled') : isTrue(`${service}.enabled`),
-      tailor: { options: placementsFor },
     },
   });
 }
 
 export function imageParams(service: string, title: string, repository: string, tag = ''): Group {
   return group(`Container image of ${title}`, {
-    repository: str(repository, `Image repository (global.imageRegistry is put in front of it)`, patterns.repository),
-    tag: str(tag, tag ? 'Image tag' : 'Image tag; empty means the chart appVersion', patterns.tag),
+    repository: str(repository, `Image repository (global.imageRegistry, or else Rancher's system default registry, is put in front of it)`, {
+      format: formats.repository,
+    }),
+    tag: str(tag, tag ? 'Image tag' : 'Image tag; empty means the chart appVersion', { format: tag ? formats.tag : optional(formats.tag, 'empty (the appVersion)') }),
     pullPolicy: oneOf(['IfNotPresent', 'Always', 'Never'], 'IfNotPresent', 'Image pull policy'),
   });
 }
@@ -54,12 +48,12 @@ export function imageParams(service: string, title: string, repository: string, 
 export function resourceParams(title: string, s: Pick<ServiceSpec, 'cpu' | 'memory' | 'cpuLimit' | 'memoryLimit'>): Group {
   return group(`Compute resources of ${title}`, {
     requests: group('Guaranteed resources, used for scheduling', {
-      cpu: str(s.cpu, 'CPU request', patterns.cpu),
-      memory: str(s.memory, 'Memory request', patterns.memory),
+      cpu: str(s.cpu, 'CPU request', { format: formats.cpu }),
+      memory: str(s.memory, 'Memory request', { format: formats.memory }),
     }),
     limits: group('Upper bounds', {
-      cpu: str(s.cpuLimit, 'CPU limit; empty for none (avoids throttling)', patterns.optionalCpu),
-      memory: str(s.memoryLimit, 'Memory limit', patterns.memory),
+      cpu: str(s.cpuLimit, 'CPU limit, at least the request; empty for none (avoids throttling)', { format: optional(formats.cpu, 'empty (no limit)') }),
+      memory: str(s.memoryLimit, 'Memory limit, at least the request', { format: formats.memory }),
     }),
   });
 }
@@ -99,7 +93,7 @@ export function appService(service: string, s: ServiceSpec): Group {
       enabled: bool(true, 'Create a PodDisruptionBudget (only when more than one replica can run)'),
       maxUnavailable: int(1, 'Pods that may be down at once during voluntary disruptions', { min: 1, max: 50 }),
     }),
-    podAnnotations: map({}, 'Extra annotations on the pods'),
+    podAnnotations: map({}, 'Extra annotations on the pods (at most 256 KiB in all)', { keys: formats.annotationKey }),
     ...s.extra,
   });
 }
@@ -110,16 +104,16 @@ export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }):
   const Title = title.charAt(0).toUpperCase() + title.slice(1);
   const enabled = isTrue(`sites.${site}.enabled`);
   return group(`How the plant marks its ${title} nodes`, {
-    enabled: bool(o.enabled, `The plant has ${title} nodes`, {
-      question: { label: `Plant has ${title} nodes`, group: 'Sites' },
-    }),
+    // A fact about the plant, not an install-time choice: the form does not offer it (with
+    // a workload placed there, switching it off could only fail).
+    enabled: bool(o.enabled, `The plant has ${title} nodes`),
     nodeLabel: group(`The label every ${title} node carries`, {
       key: str('kubevision.io/site', 'Label key', {
-        ...patterns.labelKey,
+        format: formats.labelKey,
         question: { label: `${Title} node label key`, group: 'Sites', showIf: enabled },
       }),
       value: str(site, 'Label value', {
-        ...patterns.labelValue,
+        format: formats.labelValue,
         question: { label: `${Title} node label value`, group: 'Sites', showIf: enabled },
       }),
     }),
@@ -128,38 +122,30 @@ export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }):
         question: { label: `${Title} nodes are tainted`, group: 'Sites', showIf: enabled },
       }),
       key: str('kubevision.io/site', 'Taint key', {
-        ...patterns.labelKey,
+        format: formats.taintKey,
         question: { label: 'Taint key', group: 'Sites', under: `sites.${site}.taint.enabled` },
       }),
-      value: str(site, 'Taint value; empty matches the key alone', patterns.labelValue),
+      value: str(site, 'Taint value; empty matches the key alone', { format: formats.labelValue }),
       effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'NoSchedule', 'Taint effect'),
     }),
     gpu: group(`GPU nodes at the ${title} site`, {
-      enabled: bool(false, `Some ${title} nodes have NVIDIA GPUs (device plugin installed)`, {
-        question: { label: `${Title} site has GPU nodes`, group: 'Sites', showIf: enabled },
-      }),
+      // A fact about the plant, like the site itself: not offered by the form.
+      enabled: bool(false, `Some ${title} nodes have NVIDIA GPUs (device plugin installed)`),
       nodeLabel: group('The label GPU nodes carry (NVIDIA GPU feature discovery sets this one)', {
-        key: str('nvidia.com/gpu.present', 'Label key', patterns.labelKey),
-        value: str('true', 'Label value', patterns.labelValue),
+        key: str('nvidia.com/gpu.present', 'Label key', { format: formats.labelKey }),
+        value: str('true', 'Label value', { format: formats.labelValue }),
       }),
       taint: group('The taint GPU nodes carry', {
         enabled: bool(true, 'GPU nodes are tainted, so the face service tolerates it'),
-        key: str('nvidia.com/gpu', 'Taint key', patterns.labelKey),
-        value: str('', 'Taint value; empty matches the key alone', patterns.labelValue),
+        key: str('nvidia.com/gpu', 'Taint key', { format: formats.taintKey }),
+        value: str('', 'Taint value; empty matches the key alone', { format: formats.labelValue }),
         effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'NoSchedule', 'Taint effect'),
       }),
-      resourceName: str('nvidia.com/gpu', 'Extended resource the device plugin advertises', patterns.labelKey),
+      resourceName: str('nvidia.com/gpu', 'Extended resource the device plugin advertises', { format: formats.extendedResource }),
       runtimeClassName: str('nvidia', 'RuntimeClass that exposes the GPU to containers (k3s: nvidia); empty for the node default', {
-        ...patterns.optionalResourceName,
+        format: optional(formats.resourceName),
         question: { label: `${Title} GPU RuntimeClass`, group: 'Sites', showIf: isTrue(`sites.${site}.gpu.enabled`) },
       }),
     }),
   });
 }
-
-/** Face compute: only offered where the plant has a GPU site. */
-export const hasGpuSite = (values: unknown): boolean => {
-  const sites = (values as { sites: Record<Site, { enabled: boolean; gpu: { enabled: boolean } }> }).sites;
-  return SITES.some((s) => sites[s].enabled && sites[s].gpu.enabled);
-};
-

@@ -90,7 +90,7 @@ export function loadPlant(file: string, defaults: Record<string, unknown>, valid
     throw new PlantError(label, problems);
   }
   const values = coalesce(defaults, overrides);
-  problems.push(...validator.problems(values, 'values.'));
+  problems.push(...validator.plantProblems(overrides, values, 'values.'));
   if (problems.length) throw new PlantError(label, problems);
   return { id, file, displayName, description, overrides, values };
 }

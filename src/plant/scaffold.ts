@@ -47,6 +47,7 @@ const presetValues: Record<Preset, string> = {
     placement: cloud
   mongodb:
     mode: external
+    placement: cloud
     external:
       existingSecret: kubevision-mongodb`,
 };

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { findParam, type Group } from '../params/dsl.ts';
+import { findParam, type Group, type Param } from '../params/dsl.ts';
 import { describe, evaluate } from '../params/expr.ts';
+import type { Format } from '../params/patterns.ts';
 import type { Rule } from '../params/rules.ts';
 
 const TYPE_NAMES: Record<string, string> = {
@@ -11,6 +12,9 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'true or false',
   number: 'a number',
 };
+
+/** Keywords a format compiles to (src/chart/files/schema.ts formatSchema). */
+const FORMAT_KEYWORDS = new Set(['pattern', 'not', 'maxLength']);
 
 /**
  * Checks complete chart values the way helm will: the chart's own JSON schema first,
@@ -23,6 +27,8 @@ export class ValuesValidator {
     private readonly root: Group,
     schema: Record<string, unknown>,
     private readonly rules: Rule[],
+    /** Rules a plant's own defaults must also keep (src/params/rules.ts plantRules). */
+    private readonly plantRules: Rule[] = [],
   ) {
     const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
     this.validate = ajv.compile(schema);
@@ -32,35 +38,79 @@ export class ValuesValidator {
     if (!this.validate(values)) {
       const seen = new Set<string>();
       return (this.validate.errors ?? [])
-        .filter((e) => !['if', 'allOf'].includes(e.keyword))
+        // A key's own pattern errors are reported once, by the propertyNames error naming it.
+        .filter((e) => !['if', 'allOf'].includes(e.keyword) && !e.schemaPath.includes('/propertyNames/'))
         .map((e) => this.describe(e, prefix))
         .filter((m) => !seen.has(m) && seen.add(m));
     }
     return this.rules.filter((r) => evaluate(r.broken, values)).map((r) => `${prefix}${r.message}`);
   }
 
+  /**
+   * A plant file's values: everything helm checks, the plant rules, and no value that the
+   * chart's consumers set (Rancher's global.cattle.*, Fleet's global.fleet.*).
+   */
+  plantProblems(overrides: Record<string, unknown>, values: unknown, prefix = ''): string[] {
+    const injected = this.injectedIn(overrides).map(
+      ([path, by]) => `${prefix}${path}: set by ${by === 'rancher' ? 'Rancher when it installs the chart' : 'Fleet'}; a plant file does not set it`,
+    );
+    const problems = [...injected, ...this.problems(values, prefix)];
+    if (problems.length) return problems;
+    return this.plantRules.filter((r) => evaluate(r.broken, values)).map((r) => `${prefix}${r.message}`);
+  }
+
+  private injectedIn(v: Record<string, unknown>, at = ''): [string, string][] {
+    return Object.entries(v).flatMap(([k, child]): [string, string][] => {
+      const path = at ? `${at}.${k}` : k;
+      const param = findParam(this.root, path);
+      if (!param) return [];
+      if (param.kind !== 'group' && param.injected) return [[path, param.injected]];
+      return param.kind === 'group' && child && typeof child === 'object' ? this.injectedIn(child as Record<string, unknown>, path) : [];
+    });
+  }
+
+  /** The declaration behind a value path, list items and map entries included. */
+  private paramAt(segments: string[]): { param?: Param; item?: Format } {
+    for (let i = segments.length; i > 0; i--) {
+      const param = findParam(this.root, segments.slice(0, i).join('.'));
+      if (!param) continue;
+      if (i === segments.length) return { param };
+      if (param.kind === 'list') return { param, item: param.items };
+      return { param };
+    }
+    return {};
+  }
+
   private describe(e: ErrorObject, prefix: string): string {
-    const path = e.instancePath.split('/').slice(1).join('.');
+    const segments = e.instancePath.split('/').slice(1);
+    const path = segments.join('.');
     const key = `${prefix}${path || '(top level)'}`;
-    const param = path ? findParam(this.root, path) : undefined;
-    const got = (v: unknown) => ` (got ${JSON.stringify(v)})`;
+    const { param, item } = path ? this.paramAt(segments) : {};
+    const got = (v: unknown) => {
+      const text = JSON.stringify(v) ?? String(v);
+      return ` (got ${text.length > 80 ? `${text.slice(0, 60)}... (${text.length} characters)` : text})`;
+    };
     const p = e.params as Record<string, unknown>;
+    const format = item ?? (param?.kind === 'string' ? param.format : undefined);
     switch (e.keyword) {
       case 'additionalProperties':
         return `${prefix}${path ? `${path}.` : ''}${String(p.additionalProperty)}: unknown key`;
       case 'required':
         return `${prefix}${path ? `${path}.` : ''}${String(p.missingProperty)}: is missing (or null)`;
+      case 'propertyNames': {
+        const keys = param?.kind === 'map' ? param.keys : undefined;
+        return `${key}: key ${JSON.stringify(p.propertyName)} must be ${keys?.name ?? 'a valid key'}`;
+      }
       case 'enum':
         return `${key}: must be one of ${(p.allowedValues as string[]).join(', ')}${got(e.data)}`;
       case 'type':
         return `${key}: must be ${TYPE_NAMES[String(p.type)] ?? String(p.type)}${got(e.data)}`;
-      case 'pattern':
-        return `${key}: must be ${param && 'patternName' in param && param.patternName ? param.patternName : `matching ${String(p.pattern)}`}${got(e.data)}`;
       case 'minLength':
         return param?.kind === 'string' && param.requiredWhen
           ? `${key}: is required when ${describe(param.requiredWhen)}`
           : `${key}: must not be empty`;
       default:
+        if (FORMAT_KEYWORDS.has(e.keyword) && format) return `${key}: must be ${format.name}${got(e.data)}`;
         return `${key}: ${e.message ?? e.keyword}${got(e.data)}`;
     }
   }

@@ -66,19 +66,23 @@ describe.each(charts)('chart %s: the form, values.yaml, the schema and the READM
     const ajv = new Ajv({ strict: false });
     const validate = ajv.compile(schema);
     const required = all.filter((q) => q.required);
-    expect(required.map((q) => q.variable).sort()).toEqual(
-      ['ingress.tls.clusterIssuer', 'ingress.tls.secretName', 'mongodb.external.existingSecret'].sort(),
+    expect([...new Set(required.map((q) => q.variable))].sort()).toEqual(
+      ['ingress.host', 'ingress.tls.clusterIssuer', 'ingress.tls.secretName', 'mongodb.external.existingSecret'].sort(),
     );
+    const example = (variable: string) => (variable === 'ingress.host' ? 'kv.example.com' : 'some-name');
+    const shown = (q: RancherQuestion, v: Record<string, unknown>) =>
+      (q.show_if ?? '').split('&&').filter(Boolean).every((c) => String(getPath(v, c.split('=')[0]!)) === c.split('=')[1]);
     for (const q of required) {
       const v = structuredClone(values);
       for (const cond of (q.show_if ?? '').split('&&').filter(Boolean)) {
         const [k, val] = cond.split('=') as [string, string];
         setPath(v, k, val === 'true' ? true : val === 'false' ? false : val);
       }
-      setPath(v, 'ingress.host', 'kv.example.com');
+      // What a user types into the other required fields the form shows in this state.
+      for (const other of required) if (other !== q && shown(other, v)) setPath(v, other.variable, example(other.variable));
       setPath(v, q.variable, '');
       expect(validate(v), `${q.variable} empty while shown`).toBe(false);
-      setPath(v, q.variable, 'some-name');
+      setPath(v, q.variable, example(q.variable));
       expect(validate(v), `${q.variable} set: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
   });
@@ -123,24 +127,43 @@ describe.each(charts)('chart %s: the form, values.yaml, the schema and the READM
 });
 
 describe('plant forms are tailored to the plant', () => {
-  const q = (chart: string, variable: string) => load(chart).all.find((x) => x.variable === variable);
+  const q = (chart: string, variable: string) => load(chart).all.filter((x) => x.variable === variable);
 
-  it('a plant without cloud nodes offers only on-premise placement and no GPU compute', () => {
-    expect(q('kubevision-stuttgart-body-shop', 'face.placement')?.options).toEqual(['onprem']);
-    expect(q('kubevision-stuttgart-body-shop', 'face.compute')).toBeUndefined();
+  it('a plant without cloud nodes offers its on-premise site (or any node, the same there) and no GPU compute', () => {
+    expect(q('kubevision-stuttgart-body-shop', 'face.placement')[0]?.options).toEqual(['onprem', 'any']);
+    expect(q('kubevision-stuttgart-body-shop', 'face.compute')).toEqual([]);
   });
 
-  it('a hybrid plant with an on-premise GPU site offers every placement and GPU compute', () => {
-    expect(q('kubevision-linz-assembly', 'face.placement')?.options).toEqual(['onprem', 'cloud', 'any']);
-    expect(q('kubevision-linz-assembly', 'face.compute')).toMatchObject({ options: ['cpu', 'gpu'], default: 'gpu' });
+  it('a hybrid plant with a GPU face service offers only the sites that have GPUs for it, and GPU or CPU compute', () => {
+    // A placement without GPU nodes together with the preset gpu compute would fail.
+    expect(q('kubevision-linz-assembly', 'face.placement')[0]?.options).toEqual(['onprem', 'any']);
+    expect(q('kubevision-linz-assembly', 'face.compute')[0]).toMatchObject({ options: ['cpu', 'gpu'], default: 'gpu' });
+    expect(q('kubevision-linz-assembly', 'auth.placement')[0]?.options).toEqual(['onprem', 'cloud', 'any']);
   });
 
-  it('a cloud-only plant offers only cloud placement', () => {
-    expect(q('kubevision-porto-logistics', 'auth.placement')?.options).toEqual(['cloud']);
+  it('a cloud-only plant offers only the cloud (or any node), also for the bundled database it does not use yet', () => {
+    for (const w of ['frontend', 'auth', 'face', 'mongodb']) expect(q('kubevision-porto-logistics', `${w}.placement`)[0]?.options, w).toEqual(['cloud', 'any']);
   });
 
-  it('the generic form offers everything', () => {
-    expect(q('kubevision', 'face.placement')?.options).toEqual(['onprem', 'cloud', 'any']);
-    expect(q('kubevision', 'face.compute')?.options).toEqual(['cpu', 'gpu']);
+  it('the generic form offers every site, and no GPU compute (it declares no GPU site)', () => {
+    expect(q('kubevision', 'face.placement')[0]?.options).toEqual(['onprem', 'cloud', 'any']);
+    expect(q('kubevision', 'face.compute')).toEqual([]);
+  });
+
+  it('puts Placement first, and no site facts (which sites and GPUs a plant has) in the form', () => {
+    for (const chart of charts) {
+      const { questions, all } = load(chart);
+      const groups = [...new Set(questions.map((x) => x.group))];
+      if (groups.includes('Placement')) expect(groups[0], chart).toBe('Placement');
+      expect(all.filter((x) => /^sites\.(onprem|cloud)\.(enabled|gpu\.enabled)$/.test(x.variable)), chart).toEqual([]);
+    }
+  });
+
+  it("gives every string question with a syntax the characters it may use (Rancher's valid_chars)", () => {
+    for (const chart of charts) {
+      for (const x of load(chart).all.filter((x) => x.type !== 'int' && x.type !== 'boolean' && x.type !== 'enum')) {
+        expect(x.valid_chars, `${chart}: ${x.variable}`).toMatch(/^[A-Za-z0-9._:/-]+$/);
+      }
+    }
   });
 });

@@ -9,7 +9,7 @@ export function renderParameterTable(root: Group, defaults: Record<string, unkno
   const out: string[] = [];
   for (const [key, child] of Object.entries(root.children)) {
     out.push(`### ${key}`, '', child.description, '', '| Key | Type | Default | Description |', '|---|---|---|---|');
-    const rows = child.kind === 'group' ? [...leaves(child, key)] : [];
+    const rows = child.kind === 'group' ? [...leaves(child, key)] : [[key, child] as const];
     for (const [path, p] of rows) {
       const type = p.kind === 'enum' ? p.options.join(' \\| ') : p.kind;
       out.push(`| \`${path}\` | ${type} | \`${cell(JSON.stringify(getPath(defaults, path)))}\` | ${cell(p.description)} |`);

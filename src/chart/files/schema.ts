@@ -1,6 +1,7 @@
 import type { Group, Param } from '../../params/dsl.ts';
 import { leaves } from '../../params/dsl.ts';
 import { nest, toJsonSchema } from '../../params/expr.ts';
+import type { Format } from '../../params/patterns.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -36,9 +37,8 @@ function schemaOf(p: Param, def: unknown): JsonSchema {
         ...base,
         type: 'string',
         default: def,
-        ...(p.pattern !== undefined && { pattern: p.pattern }),
+        ...(p.format && formatSchema(p.format)),
         ...(p.minLength !== undefined && { minLength: p.minLength }),
-        ...(p.maxLength !== undefined && { maxLength: p.maxLength }),
       };
     case 'int':
       return {
@@ -57,9 +57,27 @@ function schemaOf(p: Param, def: unknown): JsonSchema {
         ...base,
         type: 'array',
         default: def,
-        items: { type: 'string', ...(p.itemPattern !== undefined && { pattern: p.itemPattern }) },
+        items: { type: 'string', ...(p.items && formatSchema(p.items)) },
       };
     case 'map':
-      return { ...base, type: 'object', default: def, additionalProperties: { type: 'string' } };
+      return {
+        ...base,
+        type: 'object',
+        default: def,
+        ...(p.keys && { propertyNames: formatSchema(p.keys) }),
+        additionalProperties: { type: 'string' },
+      };
   }
+}
+
+/** A format as JSON schema: every pattern must match (allOf when there are several), forbid must not. */
+export function formatSchema(f: Format): JsonSchema {
+  const [first, ...more] = f.patterns;
+  return {
+    ...(first !== undefined && { pattern: first }),
+    ...(f.maxLength !== undefined && { maxLength: f.maxLength }),
+    ...((more.length || f.forbid) && {
+      allOf: [...more.map((pattern) => ({ pattern })), ...(f.forbid ? [{ not: { pattern: f.forbid } }] : [])],
+    }),
+  };
 }
