@@ -2,7 +2,7 @@ import { existsSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { chartContent, type ChartContent } from '../chart/chart-files.ts';
 import { catalogReadme } from '../catalog/readme.ts';
-import { buildCatalog, writeTree, type CatalogChart } from '../catalog/repository.ts';
+import { buildCatalog, linkTree, type CatalogChart } from '../catalog/repository.ts';
 import { DEFAULT_FLEET_REPO, FLEET_DIR, FLEET_REPO_ENV, fleetFiles, fleetRepoUrl } from '../fleet/bundle.ts';
 import { buildModel, type Model } from '../model.ts';
 import { PlantError } from '../plant/errors.ts';
@@ -107,7 +107,7 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
         created,
         readme: (charts) => catalogReadme(charts, plant),
       });
-      for (const c of result.charts) writeTree(staging.path('charts', c.name), c.files);
+      for (const c of result.charts) linkTree(c.dir, staging.path('charts', c.name), c.files.keys());
       return { id, ...result };
     };
 

@@ -1,4 +1,5 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 import tar from 'tar-stream';
 
 /** A chart's files by path inside the chart folder. */
@@ -8,6 +9,8 @@ export type ChartFileMap = Map<string, string | Buffer>;
  * Archives carry no time, owner or umask: the same files give the same bytes, so a chart
  * version's digest depends on its content alone (`created` lives in the index instead).
  */
+const gzipAsync = promisify(gzip);
+
 const FIXED = { mode: 0o644, uid: 0, gid: 0, uname: '', gname: '', mtime: new Date(0) } as const;
 
 /**
@@ -39,8 +42,9 @@ export async function packChart(name: string, files: ChartFileMap): Promise<Buff
   }
   pack.finalize();
   await done;
-  // No file name and mtime 0 in the gzip header (Node writes neither): stable bytes.
-  return gzipSync(Buffer.concat(chunks), { level: 9 });
+  // No file name and mtime 0 in the gzip header (Node writes neither): stable bytes. Off the
+  // main thread (libuv's pool), so many charts compress in parallel with the rest of the build.
+  return gzipAsync(Buffer.concat(chunks), { level: 6 });
 }
 
 /** The files of a chart archive, by path inside the chart folder (the top folder removed). */

@@ -13,6 +13,8 @@ export interface CatalogChart {
   isNew: boolean;
   /** The chart's files at that version. */
   files: ChartFileMap;
+  /** Where the catalog holds them unpacked (charts/<name>/<version>/ of outDir). */
+  dir: string;
 }
 
 export interface CatalogResult {
@@ -67,7 +69,7 @@ export async function buildCatalog(o: {
       const chartYaml = content.chartYaml(choice.version);
       entries.push(indexEntry(chartYaml, { digest: sha256(archive), url: rel, created: o.created, icon: ICON_PATH }));
     }
-    charts.push({ name: content.name, version: choice.version, isNew: !choice.kept, files });
+    charts.push({ name: content.name, version: choice.version, isNew: !choice.kept, files, dir: path.join(o.outDir, 'charts', content.name, choice.version) });
   }
   const held = new Set(o.charts.map((c) => c.name));
   const dropped = [...published].filter(([name]) => !held.has(name)).flatMap(([, vs]) => vs.map((v) => `${v.entry.name} ${v.entry.version}`));
@@ -101,5 +103,28 @@ function writeFile(file: string, data: string | Buffer): void {
 }
 
 export function writeTree(dir: string, files: ChartFileMap): void {
-  for (const [rel, data] of files) writeFile(path.join(dir, rel), data);
+  const made = new Set<string>();
+  for (const [rel, data] of files) {
+    const file = path.join(dir, rel);
+    const parent = path.dirname(file);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    writeFileSync(file, data);
+  }
+}
+
+/** The same files again elsewhere, as hard links (a chart folder and its catalog copy). */
+export function linkTree(from: string, to: string, files: Iterable<string>): void {
+  const made = new Set<string>();
+  for (const rel of files) {
+    const target = path.join(to, rel);
+    const dir = path.dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    linkSync(path.join(from, rel), target);
+  }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,20 +11,8 @@ import { formatSite, SiteError, siteNode, siteReport } from '../site/site.ts';
 
 const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 
-const USAGE = `kubevision: Helm charts and Rancher catalogs for KubeVision plants
-
-  kubevision build [PLANT...]        build every plant (default) or only the named ones; a chart whose
-                                     content changed is published under a new version, the rest as they are
-  kubevision plan PLANT              print which service runs where for a plant
-  kubevision site PLANT onprem|cloud [--gpu] [--role agent|server] [--json]
-                                     how to prepare a k3s node of that site: install flags,
-                                     kubectl, Rancher registration, which workloads it gets
-  kubevision new PLANT [--name "Display Name"] [--preset hybrid|onprem|cloud]
-                                     scaffold values/PLANT.yaml
-  kubevision list                    list the plants
-
-Options: --values DIR (plant files, default the project's values/), --root DIR (where charts/ and catalog/ go, default the project),
-  --fleet-repo URL (build: where catalog/generic is served over HTTP, for catalog/fleet/fleet.yaml; default $KUBEVISION_FLEET_REPO or a placeholder)`;
+/** Shared with bin.mjs, which prints it without loading any of this. */
+const USAGE = readFileSync(new URL('./usage.txt', import.meta.url), 'utf8').trimEnd();
 
 async function main(argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({

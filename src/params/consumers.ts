@@ -11,10 +11,10 @@ import { formats, optional } from './patterns.ts';
  *   rkePathPrefix, rkeWindowsPathPrefix}, global.cattle.windows.enabled on clusters with
  *   Windows workers, and, because values.yaml declares global.cattle.systemDefaultRegistry
  *   (showCustomRegistry), global.cattle.systemDefaultRegistry and global.systemDefaultRegistry.
- * - Rancher's backend, which shows an app's values with a root systemDefaultRegistry added
- *   when its system-default-registry setting is set (rancher/rancher
- *   pkg/catalogv2/helm/helm3.go fromHelm3ReleaseToRelease); the dashboard sends it back on
- *   upgrade.
+ * - Nothing at the root: a root systemDefaultRegistry in an app's values was proposed
+ *   (rancher/rancher 755ae8b888, pull request 28621) but never merged; helm3.go at v2.9.0
+ *   and v2.14.4 adds nothing, and since v2.10 the dashboard reads an app's values from its
+ *   helm release as they were installed.
  * - Fleet before v0.6 (Rancher 2.5), which merged global.fleet.clusterLabels into every bundle
  *   deployment's values (rancher/fleet e325a6c1c, removed in 9ee1b90ca); current Fleet
  *   substitutes "global.fleet.clusterLabels.<label>" strings instead and adds no key.
@@ -45,8 +45,3 @@ export const consumerGlobals: Record<string, Param> = {
     clusterLabels: { ...map({}, 'The Fleet cluster labels, set by Fleet before v0.6; not read by the chart', { keys: formats.labelKey }), injected: 'fleet' },
   }),
 };
-
-/** The root key Rancher adds to an app's values (helm3.go) and its dashboard sends back on upgrade; not read. */
-export const rootSystemDefaultRegistry: StringParam = registry(
-  "Rancher's system default registry as Rancher's backend echoes it into an app's values on upgrade; the chart reads global.cattle.systemDefaultRegistry instead",
-);

@@ -1,7 +1,7 @@
 import { bool, group, int, list, map, oneOf, str, type Group } from './dsl.ts';
 import { and, eq, isTrue } from './expr.ts';
 import { formats, optional } from './patterns.ts';
-import { consumerGlobals, rootSystemDefaultRegistry } from './consumers.ts';
+import { consumerGlobals } from './consumers.ts';
 import { appService, imageParams, placementParam, resourceParams, siteParams } from './service.ts';
 
 /** The application's workloads, in the order the docs and `plan` list them. */
@@ -176,5 +176,4 @@ export const values: Group = group('KubeVision', {
       question: { label: 'Existing Secret with the face service token', group: 'Security', type: 'secret' },
     }),
   }),
-  systemDefaultRegistry: rootSystemDefaultRegistry,
 });

@@ -1,4 +1,8 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { findParam, type Group, type Param } from '../params/dsl.ts';
 import { describe, evaluate } from '../params/expr.ts';
 import type { Format } from '../params/patterns.ts';
@@ -12,6 +16,31 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'true or false',
   number: 'a number',
 };
+
+const require = createRequire(import.meta.url);
+const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: Ajv, v: ValidateFunction) => string }).default;
+const CACHE = path.join(path.dirname(require.resolve('ajv/package.json')), '..', '.cache', 'kubevision');
+
+/**
+ * The schema's validator, compiled once per schema: Ajv's generated code is kept in
+ * node_modules/.cache (keyed by the schema), since compiling costs a tenth of a second at
+ * every CLI start.
+ */
+function compiled(schema: Record<string, unknown>): ValidateFunction {
+  const options = { allErrors: true, strict: true, strictRequired: false, verbose: true, code: { source: true, optimize: false } } as const;
+  const key = createHash('sha256').update(JSON.stringify([schema, options])).digest('hex').slice(0, 16);
+  const file = path.join(CACHE, `values-validator-${key}.cjs`);
+  if (!existsSync(file)) {
+    const ajv = new Ajv(options);
+    const validate = ajv.compile(schema);
+    mkdirSync(CACHE, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, standaloneCode(ajv, validate));
+    renameSync(tmp, file);
+    return validate;
+  }
+  return require(file) as ValidateFunction;
+}
 
 /** Keywords a format compiles to (src/chart/files/schema.ts formatSchema). */
 const FORMAT_KEYWORDS = new Set(['pattern', 'not', 'maxLength']);
@@ -30,8 +59,7 @@ export class ValuesValidator {
     /** Rules a plant's own defaults must also keep (src/params/rules.ts plantRules). */
     private readonly plantRules: Rule[] = [],
   ) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
-    this.validate = ajv.compile(schema);
+    this.validate = compiled(schema);
   }
 
   problems(values: unknown, prefix = ''): string[] {

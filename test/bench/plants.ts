@@ -132,6 +132,7 @@ values:
     replicaCount: ${faceReplicas}
   mongodb:
     mode: external
+    placement: cloud
     external:
       existingSecret: ${id}-mongodb-atlas
       uriKey: connection-string

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark module and prints one table. Numbers only: it
  * never passes or fails on a timing (targets are printed beside the numbers).
+ * `npm run bench -- generator face` runs only the named ones.
  * Add a benchmark by writing a module that exports `async (ctx) => Row[]` and listing it below.
  */
 import { execFileSync } from 'node:child_process';
@@ -99,7 +100,10 @@ async function main(): Promise<number> {
   const started = performance.now();
   const rows: { bench: string; row: Row }[] = [];
   try {
-    for (const b of BENCHMARKS) {
+    const only = process.argv.slice(2);
+    const unknown = only.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+    if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (there are ${BENCHMARKS.map((b) => b.name).join(', ')})`);
+    for (const b of BENCHMARKS.filter((x) => !only.length || only.includes(x.name))) {
       process.stderr.write(`[${b.name}]\n`);
       for (const row of await b.run(ctx)) rows.push({ bench: b.name, row });
     }

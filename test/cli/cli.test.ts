@@ -1,9 +1,9 @@
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlants } from '../../src/build/build.ts';
 import { kubevision } from '../support/cli.ts';
-import { VALUES_DIR } from '../support/paths.ts';
+import { PROJECT_ROOT, VALUES_DIR } from '../support/paths.ts';
 import { theModel } from '../support/plants.ts';
 import { tempDirs } from '../support/temp.ts';
 import { treeHashes } from '../support/tree.ts';
@@ -121,11 +121,44 @@ describe('kubevision build', () => {
 
 describe('the committed charts and catalogs are what the build makes of the current source', () => {
   it('charts/ and catalog/ match a fresh build byte for byte, archives and indexes included (run npm run build if not)', async () => {
-    const { BUILD_ROOT, PROJECT_ROOT } = await import('../support/paths.ts');
+    const { BUILD_ROOT } = await import('../support/paths.ts');
     const tree = (root: string) => treeHashes(root, (rel) => rel.startsWith('.'));
     const fresh = { ...tree(path.join(BUILD_ROOT, 'charts')), ...tree(path.join(BUILD_ROOT, 'catalog')) };
     const committed = { ...tree(path.join(PROJECT_ROOT, 'charts')), ...tree(path.join(PROJECT_ROOT, 'catalog')) };
     expect(committed).toEqual(fresh);
     expect(readFileSync(path.join(PROJECT_ROOT, 'catalog/linz-assembly/index.yaml'), 'utf8')).toContain('kubevision-linz-assembly');
+  });
+});
+
+describe('the kubevision command itself', () => {
+  it('answers help and --version, and an unknown command with the usage and exit 2', async () => {
+    for (const args of [['help'], ['--help'], ['-h'], ['build', '--help']]) {
+      const r = await kubevision(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toContain('kubevision build [PLANT...]');
+    }
+    const none = await kubevision([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toContain('kubevision build [PLANT...]');
+    const version = await kubevision(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(`kubevision ${JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version}`);
+    const unknown = await kubevision(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command frobnicate');
+  });
+
+  it('remakes its bundle when a source file changed, and runs the new code', async () => {
+    const bundle = path.join(PROJECT_ROOT, 'node_modules/.cache/kubevision/cli.mjs');
+    expect((await kubevision(['list'])).code).toBe(0);
+    const before = statSync(bundle).mtimeMs;
+    // Same content, newer time: the stamp the bundle keeps per source no longer matches.
+    const source = path.join(PROJECT_ROOT, 'src/plan/plan.ts');
+    const now = new Date();
+    utimesSync(source, now, now);
+    const r = await kubevision(['list']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('linz-assembly');
+    expect(statSync(bundle).mtimeMs).toBeGreaterThan(before);
   });
 });

@@ -66,9 +66,10 @@ export function offeredOptions(choices: Choice[], defaults: Record<string, unkno
   for (const members of groups.values()) {
     const relevant = rules.filter((_, i) => touching[i]!.some((p) => members.includes(p)));
     if (!relevant.length) continue;
+    // Every combination sets every member, so one copy of the defaults serves them all.
+    const values = structuredClone(defaults);
     for (;;) {
       const broken = combinations(members.map((m) => offered.get(m)!)).filter((combo) => {
-        const values = structuredClone(defaults);
         combo.forEach((v, i) => setPath(values, members[i]!, v));
         return relevant.some((r) => evaluate(r.broken, values));
       });
