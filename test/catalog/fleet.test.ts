@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -8,13 +8,14 @@ import { helmOk } from '../../src/helm/run.ts';
 import { parseManifests, type K8sObject } from '../../src/plan/render.ts';
 import { catalogDir } from '../support/catalog.ts';
 import { PROJECT_ROOT, VALUES_DIR } from '../support/paths.ts';
-import { chartVersion, genericChartDir, plantChartDir, thePlants, writeYaml } from '../support/plants.ts';
+import { chartVersion, plantChartDir, thePlants, writeYaml } from '../support/plants.ts';
 import { tempDirs } from '../support/temp.ts';
+import { fleetBundleValues, matchedCustomizations, parseFleetYaml } from '../support/fleet.ts';
 
 /**
  * catalog/fleet/fleet.yaml against Fleet's fleet.yaml reference (fleet-docs
- * docs/ref-fleet-yaml.md) and Fleet's merge of targetCustomizations
- * (internal/cmd/controller/options/calculate.go): written from those, not from the generator.
+ * docs/ref-fleet-yaml.md), and through what Fleet does with it for a cluster
+ * (test/support/fleet.ts: target choice, options Merge, label substitution, valuesFrom).
  */
 const LABEL = 'kubevision.io/plant';
 const plants = thePlants();
@@ -63,22 +64,9 @@ const plantFileValues = (id: string) =>
   (parseHelmYaml(readFileSync(path.join(VALUES_DIR, `${id}.yaml`), 'utf8')).toJS() as { values?: Record<string, unknown> }).values ?? {};
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-/** wrangler data.MergeMaps, which Fleet uses for base helm.values + a customization's. */
-function mergeMaps(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isMap(out[k]) && isMap(v) ? mergeMaps(out[k] as Record<string, unknown>, v) : v;
-  return out;
-}
 
-/** Fleet: targetCustomizations are evaluated in order and the first match is used. */
-function customizationFor(fleet: Fleet, clusterLabels: Record<string, string>): Target | undefined {
-  return fleet.targetCustomizations.find((t) => {
-    const sel = t.clusterSelector;
-    if (!sel) return false;
-    expect(sel.matchExpressions, `${t.name}: only matchLabels are modelled`).toBeUndefined();
-    return Object.entries(sel.matchLabels ?? {}).every(([k, v]) => clusterLabels[k] === v);
-  });
-}
+/** The customization Fleet picks for a cluster with these labels (test/support/fleet.ts: the first that matches). */
+const customizationFor = (labels: Record<string, string>) => matchedCustomizations(parseFleetYaml(readFileSync(fleetFile(), 'utf8')), { name: 'c', labels })[0];
 
 function leaves(v: unknown, at = ''): { at: string; key: string; value: unknown }[] {
   if (Array.isArray(v)) return v.flatMap((x, i) => leaves(x, `${at}[${i}]`));
@@ -127,10 +115,10 @@ describe('catalog/fleet/fleet.yaml', () => {
       expect(t.helm?.values, p.id).toEqual(plantFileValues(p.id));
       expect(t.helm?.chart ?? fleet.helm.chart, 'the generic chart').toBe('kubevision');
       // What Fleet picks for a cluster labelled with the plant (first match wins).
-      expect(customizationFor(fleet, { [LABEL]: p.id, 'other/label': 'x' })?.name).toBe(p.id);
+      expect(customizationFor({ [LABEL]: p.id, 'other/label': 'x' })).toBe(p.id);
     }
-    expect(customizationFor(fleet, { [LABEL]: 'atlantis' })).toBeUndefined();
-    expect(customizationFor(fleet, {})).toBeUndefined();
+    expect(customizationFor({ [LABEL]: 'atlantis' })).toBeUndefined();
+    expect(customizationFor({})).toBeUndefined();
   });
 
   it('takes cluster-local values from Secrets or ConfigMaps by name only, under helm.valuesFrom', () => {
@@ -166,18 +154,36 @@ describe('catalog/fleet/fleet.yaml', () => {
   });
 
   describe.each(plants.map((p) => ({ id: p.id })))('$id through Fleet', ({ id }) => {
-    it('helm template of the generic chart with what Fleet gives the cluster succeeds and renders what the plant chart renders', async () => {
-      const t = customizationFor(fleet, { [LABEL]: id })!;
-      const values = mergeMaps(fleet.helm.values ?? {}, t.helm?.values ?? {});
-      const file = path.join(tempDir('fleet-values'), 'values.yaml');
-      writeYaml(file, values);
-      const render = async (chart: string, args: string[] = []) =>
-        normalize(parseManifests(await helmOk(['template', fleet.helm.releaseName, chart, '--namespace', fleet.defaultNamespace, ...args])));
-      const viaFleet = await render(genericChartDir(), ['-f', file]);
-      const plantChart = await render(plantChartDir(id));
-      expect(viaFleet.length).toBeGreaterThan(5);
-      expect(viaFleet).toEqual(plantChart);
-    });
+    /** A plant's Fleet cluster: its label, and the labels Rancher puts on every cluster. */
+    const cluster = {
+      name: `${id}-k3s`,
+      namespace: 'fleet-default',
+      labels: { [LABEL]: id, 'management.cattle.io/cluster-display-name': `${id} k3s`, 'management.cattle.io/cluster-name': 'c-m-8x2kqz7d', 'provider.cattle.io': 'k3s' },
+    };
+    /** Cluster-local values, as the README tells plants to create them. */
+    const local = 'frontend:\n  replicaCount: 4\n';
+    const downstream = { secrets: { 'kubevision/kubevision-values': { 'values.yaml': local } } };
+
+    it.each([['current Fleet', false], ['Fleet before v0.6 (global.fleet.clusterLabels)', true]] as const)(
+      '%s: helm template of the generic chart with what Fleet gives the cluster renders what the plant chart renders with the same local values',
+      async (_fleet, legacy) => {
+        const deployment = fleetBundleValues(parseFleetYaml(readFileSync(fleetFile(), 'utf8')), cluster, downstream, { legacy });
+        expect(deployment.chart).toBe(fleet.helm.chart);
+        expect(deployment.version).toBe(chartVersion('kubevision'));
+        if (legacy) expect(deployment.values).toMatchObject({ global: { fleet: { clusterLabels: { [LABEL]: id } } } });
+        const file = path.join(tempDir('fleet-values'), 'values.yaml');
+        writeYaml(file, deployment.values);
+        const localFile = path.join(tempDir('local-values'), 'values.yaml');
+        writeFileSync(localFile, local);
+        const render = async (chart: string, args: string[]) =>
+          normalize(parseManifests(await helmOk(['template', deployment.releaseName, chart, '--namespace', deployment.namespace, ...args])));
+        // The chart Fleet pulls: the generic chart of that version from catalog/generic.
+        const viaFleet = await render(path.join(catalogDir('generic'), 'charts', deployment.chart, deployment.version), ['-f', file]);
+        const plantChart = await render(plantChartDir(id), ['-f', localFile]);
+        expect(viaFleet.length).toBeGreaterThan(5);
+        expect(viaFleet).toEqual(plantChart);
+      },
+    );
   });
 });
 
