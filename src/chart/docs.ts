@@ -70,6 +70,14 @@ and \`kubectl taint node\`. Other label keys and taints are configured under \`s
 In the KubeVision repository, \`npm run kubevision -- site <plant> onprem|cloud [--gpu]\`
 prints the exact k3s install, kubectl and Rancher registration flags for a plant's node.
 
+## Installing from Rancher, and image registries
+
+Rancher's install form takes the release name and namespace from this chart (\`kubevision\`
+in \`kubevision\`) and adds its own values (\`global.cattle.*\`), which the chart accepts and
+does not need. Images come from \`global.imageRegistry\` when it is set (a plant's mirror),
+else from Rancher's system default registry (the *Container Registry* field of Rancher's
+install form, \`global.cattle.systemDefaultRegistry\`), else from the repository as written.
+
 ## Security defaults
 
 Pods run as non-root with a read-only root filesystem, no privilege escalation, all

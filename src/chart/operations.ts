@@ -153,7 +153,7 @@ export const OPERATIONS: Section[] = [
     blocks: [
       (c) =>
         `This chart's catalog is the folder \`${catalogFolder(c)}\` of the KubeVision build` +
-        (c.plant ? ' (it holds this chart and the generic one, nothing of any other plant)' : '') +
+        (c.plant ? ' (it holds every version of this chart, nothing of any other plant)' : '') +
         '. Publish it either over HTTP(S), as a static folder (`index.yaml` and `assets/`), or as the root of a git repository ' +
         '(`charts/<name>/<version>/`). Then, in Rancher, *Apps > Repositories > Create* with its URL, or apply a `ClusterRepo` ' +
         '(`kubectl apply -f clusterrepo.yaml` in the Rancher local cluster, or the target cluster\'s *Import YAML*). Over HTTP(S):',
@@ -225,7 +225,8 @@ export const OPERATIONS: Section[] = [
       { id: 'upgrade', kind: 'helm', text: (c) => `helm upgrade ${c.release} ${ref(c)} ${ns(c)} --reset-then-reuse-values` },
       () =>
         'In Rancher, the repository refreshes on its own (or *Apps > Repositories > Refresh*); *Installed Apps* then offers the upgrade. ' +
-        'Generated credentials are kept across upgrades.',
+        'Every change to the chart is published as a higher version and no published version changes, so an upgrade is always to ' +
+        'something new and a rollback (helm rollback, or *Roll Back* in Rancher) finds the version it left. Generated credentials are kept across upgrades.',
     ],
   },
   {
