@@ -34,13 +34,41 @@ app.kubernetes.io/managed-by: {{ (index . 0).Release.Service }}
 helm.sh/chart: {{ include "kubevision.chart" (index . 0) }}
 {{- end -}}
 
+{{/*
+The registry images come from: the plant's mirror (global.imageRegistry) when set, else
+Rancher's system default registry the way Rancher's own charts read it
+(global.cattle.systemDefaultRegistry, which Rancher's install form sets together with
+global.systemDefaultRegistry), else none.
+*/}}
+{{- define "kubevision.registry" -}}
+{{- .Values.global.imageRegistry | default .Values.global.cattle.systemDefaultRegistry | default .Values.global.systemDefaultRegistry -}}
+{{- end -}}
+
 {{/* (list $ .Values.x.image "suffix") */}}
 {{- define "kubevision.image" -}}
 {{- $ctx := index . 0 -}}
 {{- $image := index . 1 -}}
 {{- $tag := $image.tag | default $ctx.Chart.AppVersion -}}
-{{- with $ctx.Values.global.imageRegistry -}}{{ . }}/{{- end -}}
+{{- with include "kubevision.registry" $ctx -}}{{ . }}/{{- end -}}
 {{- printf "%s:%s%s" $image.repository $tag (index . 2) -}}
+{{- end -}}
+
+{{/* Quantities as numbers, for the rules (src/params/quantity.ts does the same). */}}
+{{- define "kubevision.millicores" -}}
+{{- if hasSuffix "m" . -}}{{ trimSuffix "m" . | int64 }}{{- else -}}{{ round (mulf (float64 .) 1000) 0 | int64 }}{{- end -}}
+{{- end -}}
+
+{{- define "kubevision.bytes" -}}
+{{- $suffix := regexFind "[A-Za-z]+$" . -}}
+{{- $units := dict "" 1 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 -}}
+{{- mul (trimSuffix $suffix . | int64) (index $units $suffix) -}}
+{{- end -}}
+
+{{/* Bytes of a string map's keys and values, as Kubernetes counts annotations. */}}
+{{- define "kubevision.mapBytes" -}}
+{{- $n := 0 -}}
+{{- range $k, $v := . -}}{{- $n = add $n (len $k) (len (toString $v)) -}}{{- end -}}
+{{- $n -}}
 {{- end -}}
 
 {{- define "kubevision.imagePullSecrets" -}}
