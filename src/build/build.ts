@@ -1,8 +1,8 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chartContent, type ChartContent } from '../chart/chart-files.ts';
 import { catalogReadme } from '../catalog/readme.ts';
-import { buildCatalog, linkTree, type CatalogChart } from '../catalog/repository.ts';
+import { buildCatalog, type CatalogChart } from '../catalog/repository.ts';
 import { DEFAULT_FLEET_REPO, FLEET_DIR, FLEET_REPO_ENV, fleetFiles, fleetRepoUrl } from '../fleet/bundle.ts';
 import { buildModel, type Model } from '../model.ts';
 import { PlantError } from '../plant/errors.ts';
@@ -12,6 +12,7 @@ import { project } from '../project.ts';
 import { GENERIC_CHART, genericChart, plantChart } from './charts.ts';
 import { mapLimit } from './pool.ts';
 import { Staging } from './staging.ts';
+import { linkTree, writeTree } from '../tree.ts';
 
 export const GENERIC_CATALOG = 'generic';
 
@@ -54,8 +55,7 @@ export class InvalidPlantsError extends Error {
 /** Every plant file, validated; all problems of all files are reported together. */
 export function loadPlants(model: Model, valuesDir: string, only?: string[]): Plant[] {
   const files = plantFiles(valuesDir);
-  const idOf = (f: { id: string }) => f.id;
-  const wanted = only ? files.filter((f) => only.includes(idOf(f))) : files;
+  const wanted = only ? files.filter((f) => only.includes(f.id)) : files;
   const missing = (only ?? []).filter((id) => !files.some((f) => f.id === id));
   const errors: PlantError[] = missing.map((id) => new PlantError(path.join(valuesDir, `${id}.yaml`), ['no such plant file']));
   const plants: Plant[] = [];
@@ -121,7 +121,7 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
     const catalogs = [generic, ...plantCatalogs];
 
     const genericVersion = generic.charts[0]!.version;
-    staging.writeTree(staging.path('catalog', FLEET_DIR), fleetFiles(fleetPlants, fleetRepo, genericVersion));
+    writeTree(staging.path('catalog', FLEET_DIR), fleetFiles(fleetPlants, fleetRepo, genericVersion));
 
     const full = !o.only;
     const orphans = full ? keepOrphans(o.projectRoot, staging, new Set([GENERIC_CATALOG, FLEET_DIR, ...plants.map((p) => p.id)])) : [];
@@ -157,14 +157,6 @@ function keepOrphans(root: string, staging: Staging, built: Set<string>): string
   const orphans = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !built.has(e.name))
     .map((e) => e.name);
-  for (const id of orphans) linkDir(path.join(dir, id), staging.path('catalog', id));
+  for (const id of orphans) linkTree(path.join(dir, id), staging.path('catalog', id));
   return orphans;
-}
-
-function linkDir(from: string, to: string): void {
-  mkdirSync(to, { recursive: true });
-  for (const e of readdirSync(from, { withFileTypes: true })) {
-    if (e.isDirectory()) linkDir(path.join(from, e.name), path.join(to, e.name));
-    else if (e.isFile()) linkSync(path.join(from, e.name), path.join(to, e.name));
-  }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -15,14 +15,6 @@ export class Staging {
 
   path(...parts: string[]): string {
     return path.join(this.dir, ...parts);
-  }
-
-  writeTree(base: string, files: Map<string, string | Buffer>): void {
-    for (const [rel, text] of files) {
-      const file = path.join(base, rel);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, text);
-    }
   }
 
   /** Replace each project path by its staged twin; renames within one filesystem. */

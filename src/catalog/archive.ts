@@ -1,9 +1,10 @@
 import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
 import tar from 'tar-stream';
+import type { Tree } from '../tree.ts';
 
 /** A chart's files by path inside the chart folder. */
-export type ChartFileMap = Map<string, string | Buffer>;
+export type ChartFileMap = Tree;
 
 /**
  * Archives carry no time, owner or umask: the same files give the same bytes, so a chart

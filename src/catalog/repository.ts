@@ -1,6 +1,6 @@
-import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ICON_PATH, ICON_SVG, filesAt, type ChartContent } from '../chart/chart-files.ts';
+import { linkOrWrite, writeTree } from '../tree.ts';
 import { packChart, unpackChart, type ChartFileMap } from './archive.ts';
 import { indexEntry, renderIndex, type IndexEntry } from './index-file.ts';
 import { readPublished, sha256, type PublishedVersion } from './published.ts';
@@ -64,7 +64,7 @@ export async function buildCatalog(o: {
     if (!choice.kept) {
       const archive = await packChart(content.name, files);
       const rel = archivePath(content.name, choice.version);
-      writeFile(path.join(o.outDir, rel), archive);
+      writeTree(o.outDir, new Map([[rel, archive]]));
       writeTree(path.join(o.outDir, 'charts', content.name, choice.version), files);
       const chartYaml = content.chartYaml(choice.version);
       entries.push(indexEntry(chartYaml, { digest: sha256(archive), url: rel, created: o.created, icon: ICON_PATH }));
@@ -73,9 +73,7 @@ export async function buildCatalog(o: {
   }
   const held = new Set(o.charts.map((c) => c.name));
   const dropped = [...published].filter(([name]) => !held.has(name)).flatMap(([, vs]) => vs.map((v) => `${v.entry.name} ${v.entry.version}`));
-  writeFile(path.join(o.outDir, ICON_PATH), ICON_SVG);
-  writeFile(path.join(o.outDir, 'README.md'), o.readme(charts));
-  writeFile(path.join(o.outDir, 'index.yaml'), renderIndex(entries));
+  writeTree(o.outDir, new Map([[ICON_PATH, ICON_SVG], ['README.md', o.readme(charts)], ['index.yaml', renderIndex(entries)]]));
   return { charts, dropped };
 }
 
@@ -88,43 +86,5 @@ async function carryOver(v: PublishedVersion, from: string, to: string): Promise
   const dir = path.join('charts', v.entry.name, v.entry.version);
   for (const [rel, data] of await unpackChart(v.bytes)) {
     linkOrWrite(path.join(from, dir, rel), path.join(to, dir, rel), data);
-  }
-}
-
-function linkOrWrite(source: string, target: string, data: Buffer): void {
-  mkdirSync(path.dirname(target), { recursive: true });
-  if (existsSync(source) && readFileSync(source).equals(data)) linkSync(source, target);
-  else writeFileSync(target, data);
-}
-
-function writeFile(file: string, data: string | Buffer): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, data);
-}
-
-export function writeTree(dir: string, files: ChartFileMap): void {
-  const made = new Set<string>();
-  for (const [rel, data] of files) {
-    const file = path.join(dir, rel);
-    const parent = path.dirname(file);
-    if (!made.has(parent)) {
-      mkdirSync(parent, { recursive: true });
-      made.add(parent);
-    }
-    writeFileSync(file, data);
-  }
-}
-
-/** The same files again elsewhere, as hard links (a chart folder and its catalog copy). */
-export function linkTree(from: string, to: string, files: Iterable<string>): void {
-  const made = new Set<string>();
-  for (const rel of files) {
-    const target = path.join(to, rel);
-    const dir = path.dirname(target);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
-    linkSync(path.join(from, rel), target);
   }
 }

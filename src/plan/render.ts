@@ -4,6 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { chartContent, filesAt, type ChartSpec } from '../chart/chart-files.ts';
 import { Staging } from '../build/staging.ts';
+import { writeTree } from '../tree.ts';
 import { helmOk } from '../helm/run.ts';
 
 export interface K8sObject {
@@ -22,7 +23,7 @@ export async function renderChart(spec: ChartSpec, args: string[] = []): Promise
   const root = mkdtempSync(path.join(tmpdir(), 'kubevision-render-'));
   try {
     const staging = new Staging(root);
-    staging.writeTree(staging.path(spec.name), filesAt(chartContent(spec), '0.0.0-plan'));
+    writeTree(staging.path(spec.name), filesAt(chartContent(spec), '0.0.0-plan'));
     const out = await helmOk(['template', 'kubevision', staging.path(spec.name), '--namespace', 'kubevision', ...args]);
     return parseManifests(out);
   } finally {
