@@ -23,7 +23,7 @@ export interface CatalogResult {
   dropped: string[];
 }
 
-export const archivePath = (name: string, version: string) => `assets/${name}/${name}-${version}.tgz`;
+const archivePath = (name: string, version: string) => `assets/${name}/${name}-${version}.tgz`;
 
 /**
  * One Rancher catalog repository, readable both ways Rancher reads one: over HTTP

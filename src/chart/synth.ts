@@ -37,7 +37,7 @@ export function synthTemplates(rules: Rule[]): Map<string, string> {
  */
 const STATEFULSET_NAME_MAX = 52;
 const MONGODB_SUFFIX = '-mongodb';
-export const FULLNAME_MAX_BUNDLED = STATEFULSET_NAME_MAX - MONGODB_SUFFIX.length;
+const FULLNAME_MAX_BUNDLED = STATEFULSET_NAME_MAX - MONGODB_SUFFIX.length;
 
 const releaseChecks = `{{- $fullname := include "kubevision.fullname" . }}
 {{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $fullname) }}
