@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compare } from 'semver';
+import { unpackChart } from './archive.ts';
 import { parseIndex, type IndexEntry } from './index-file.ts';
 
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -12,6 +13,8 @@ export interface PublishedVersion {
   /** Path of the archive inside the catalog folder (the entry's relative url). */
   archive: string;
   bytes: Buffer;
+  /** Its files, unpacked once however often they are asked for. */
+  files(): Promise<Map<string, Buffer>>;
 }
 
 /**
@@ -35,7 +38,8 @@ export function readPublished(catalogDir: string, label: string): Map<string, Pu
       throw new Error(`${label}/${url} does not have the digest index.yaml publishes for ${entry.name} ${entry.version}: a published archive was changed`);
     }
     const list = out.get(entry.name) ?? [];
-    list.push({ entry, archive: url, bytes });
+    let unpacked: Promise<Map<string, Buffer>> | undefined;
+    list.push({ entry, archive: url, bytes, files: () => (unpacked ??= unpackChart(bytes)) });
     out.set(entry.name, list);
   }
   for (const list of out.values()) list.sort((a, b) => compare(a.entry.version, b.entry.version));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ICON_PATH, ICON_SVG, filesAt, type ChartContent } from '../chart/chart-files.ts';
-import { linkOrWrite, writeTree } from '../tree.ts';
-import { packChart, unpackChart, type ChartFileMap } from './archive.ts';
+import { linkOrWrite, linkTree, writeTree } from '../tree.ts';
+import { packChart, type ChartFileMap } from './archive.ts';
 import { indexEntry, renderIndex, type IndexEntry } from './index-file.ts';
 import { readPublished, sha256, type PublishedVersion } from './published.ts';
 import { chooseVersion } from './versions.ts';
@@ -57,6 +57,7 @@ export async function buildCatalog(o: {
       filesAt: (v) => filesAt(content, v),
     });
     const files = filesAt(content, choice.version);
+    const dir = path.join(o.outDir, 'charts', content.name, choice.version);
     for (const old of history) {
       await carryOver(old, o.publishedDir, o.outDir);
       entries.push(old.entry);
@@ -65,11 +66,11 @@ export async function buildCatalog(o: {
       const archive = await packChart(content.name, files);
       const rel = archivePath(content.name, choice.version);
       writeTree(o.outDir, new Map([[rel, archive]]));
-      writeTree(path.join(o.outDir, 'charts', content.name, choice.version), files);
+      writeTree(dir, files);
       const chartYaml = content.chartYaml(choice.version);
       entries.push(indexEntry(chartYaml, { digest: sha256(archive), url: rel, created: o.created, icon: ICON_PATH }));
     }
-    charts.push({ name: content.name, version: choice.version, isNew: !choice.kept, files, dir: path.join(o.outDir, 'charts', content.name, choice.version) });
+    charts.push({ name: content.name, version: choice.version, isNew: !choice.kept, files, dir });
   }
   const held = new Set(o.charts.map((c) => c.name));
   const dropped = [...published].filter(([name]) => !held.has(name)).flatMap(([, vs]) => vs.map((v) => `${v.entry.name} ${v.entry.version}`));
@@ -78,13 +79,14 @@ export async function buildCatalog(o: {
 }
 
 /**
- * A published version into the new catalog: its archive as it is, and its unpacked folder
- * made from that archive (files that are already identical are linked, not rewritten).
+ * A published version into the new catalog: its archive as it is (readPublished checked its
+ * bytes), and its unpacked folder made from that archive (files already identical are
+ * linked, not rewritten).
  */
 async function carryOver(v: PublishedVersion, from: string, to: string): Promise<void> {
-  linkOrWrite(path.join(from, v.archive), path.join(to, v.archive), v.bytes);
+  linkTree(from, to, [v.archive]);
   const dir = path.join('charts', v.entry.name, v.entry.version);
-  for (const [rel, data] of await unpackChart(v.bytes)) {
+  for (const [rel, data] of await v.files()) {
     linkOrWrite(path.join(from, dir, rel), path.join(to, dir, rel), data);
   }
 }

@@ -1,5 +1,5 @@
 import { gt, inc, valid } from 'semver';
-import { unpackChart, type ChartFileMap } from './archive.ts';
+import type { ChartFileMap } from './archive.ts';
 import type { PublishedVersion } from './published.ts';
 
 /**
@@ -29,7 +29,7 @@ export async function chooseVersion(o: {
   if (!valid(o.projectVersion)) throw new Error(`package.json version "${o.projectVersion}" is not a semantic version`);
   const newest = o.published.at(-1);
   if (!newest) return { version: o.projectVersion };
-  if (sameFiles(o.filesAt(newest.entry.version), await unpackChart(newest.bytes))) return { version: newest.entry.version, kept: newest };
+  if (sameFiles(o.filesAt(newest.entry.version), await newest.files())) return { version: newest.entry.version, kept: newest };
   const next = inc(newest.entry.version, 'patch');
   if (!next) throw new Error(`${o.chart}: published version ${newest.entry.version} is not a semantic version`);
   return { version: gt(o.projectVersion, next) ? o.projectVersion : next };

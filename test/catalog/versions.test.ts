@@ -22,7 +22,7 @@ const files = (v: string, body = 'a: 1\n') => new Map<string, string>([['Chart.y
 async function published(version: string, body?: string) {
   const bytes = await packChart('demo', files(version, body));
   const entry = indexEntry({ name: 'demo', version }, { digest: sha256(bytes), url: `assets/demo/demo-${version}.tgz`, created: NOW.toISOString() });
-  return { entry, archive: entry.urls[0]!, bytes };
+  return { entry, archive: entry.urls[0]!, bytes, files: () => unpackChart(bytes) };
 }
 
 describe('chart archives', () => {
