@@ -42,6 +42,14 @@ export function getPath(values: unknown, path: string): unknown {
   return cur;
 }
 
+/** Sets a value at a path whose parent mappings exist (values with every default in them). */
+export function setPath(values: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let cur = values;
+  for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+  cur[keys.at(-1)!] = value;
+}
+
 const measure: Record<Unit, (v: unknown) => number> = {
   int: (v) => Number(v),
   cpu: (v) => millicores(String(v)),

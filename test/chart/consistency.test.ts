@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { getPath } from '../../src/params/expr.ts';
+import { getPath, setPath } from '../../src/params/expr.ts';
 import type { RancherQuestion } from '../../src/chart/files/questions.ts';
 import { BUILD_ROOT } from '../support/paths.ts';
 
@@ -22,13 +22,6 @@ function schemaAt(schema: Record<string, unknown>, variable: string): Record<str
   let cur: Record<string, unknown> | undefined = schema;
   for (const key of variable.split('.')) cur = (cur?.properties as Record<string, Record<string, unknown>> | undefined)?.[key];
   return cur;
-}
-
-function setPath(values: Record<string, unknown>, variable: string, value: unknown): void {
-  const keys = variable.split('.');
-  let cur = values;
-  for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
-  cur[keys.at(-1)!] = value;
 }
 
 const SCHEMA_TYPE: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setPath } from '../../src/chart/files/questions.ts';
+import { getPath, setPath } from '../../src/params/expr.ts';
 import { CLUSTER, publishedChart, renderWith } from '../support/consumer-charts.ts';
 import { apiServerProblems } from '../support/k8s-validation.ts';
 import { chartVersion, theModel, thePlants } from '../support/plants.ts';
@@ -30,14 +30,10 @@ const optionsOf = (q: Question): unknown[] => (q.type === 'boolean' ? [true, fal
 /** The required questions the form shows now and the user has left empty get typed into. */
 function fillRequired(form: FormState): void {
   for (;;) {
-    const empty = shownQuestions(form.questions, form.chartValues, form.dialect).find((q) => q.required && !getValue(form.chartValues, q.variable as string));
+    const empty = shownQuestions(form.questions, form.chartValues, form.dialect).find((q) => q.required && !getPath(form.chartValues, q.variable as string));
     if (!empty) return;
     answer(form, empty.variable as string, typed(empty.variable as string));
   }
-}
-
-function getValue(values: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), values);
 }
 
 describe.each(charts)('the Rancher form of %s', (chart) => {
@@ -51,7 +47,7 @@ describe.each(charts)('the Rancher form of %s', (chart) => {
   describe.each(DIALECTS)('in the %s dashboard', (dialect) => {
     const shown = shownQuestions(c.questions, structuredClone(c.values), dialect).filter(isChoice);
     // The presets themselves once; then every other option of every shown choice.
-    const preset = (q: Question) => getValue(c.values, q.variable as string);
+    const preset = (q: Question) => getPath(c.values, q.variable as string);
     const cases = [
       { variable: '(presets)', option: null as unknown },
       ...shown.flatMap((q) => optionsOf(q).filter((o) => o !== preset(q)).map((o) => ({ variable: q.variable as string, option: o }))),
@@ -77,7 +73,7 @@ describe.each(charts)('the Rancher form of %s', (chart) => {
     const { validator } = theModel();
     const required = allQuestions(c.questions).filter((q) => q.required);
     const withRequired = (values: Record<string, unknown>) => {
-      for (const q of required) if (!getValue(values, q.variable as string)) setPath(values, q.variable as string, typed(q.variable as string));
+      for (const q of required) if (!getPath(values, q.variable as string)) setPath(values, q.variable as string, typed(q.variable as string));
       return values;
     };
     const problems: string[] = [];

@@ -1,6 +1,6 @@
 import type { Group, Leaf } from '../../params/dsl.ts';
 import { leaves } from '../../params/dsl.ts';
-import { evaluate, getPath, pathsOf, toShowIf, type Expr, type Scalar } from '../../params/expr.ts';
+import { evaluate, getPath, pathsOf, setPath, toShowIf, type Expr, type Scalar } from '../../params/expr.ts';
 import type { Rule } from '../../params/rules.ts';
 
 /** One entry of Rancher's questions.yaml, with only documented fields. */
@@ -93,13 +93,6 @@ export function offeredOptions(choices: Choice[], defaults: Record<string, unkno
 
 function combinations(lists: Scalar[][]): Scalar[][] {
   return lists.reduce<Scalar[][]>((acc, list) => acc.flatMap((combo) => list.map((v) => [...combo, v])), [[]]);
-}
-
-export function setPath(values: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let cur = values;
-  for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
-  cur[keys.at(-1)!] = value;
 }
 
 type Atom = Extract<Expr, { op: 'eq' }>;
