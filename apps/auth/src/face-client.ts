@@ -15,11 +15,17 @@ export interface FaceVerdict {
   liveness: { mode: string; passed: boolean; reason?: string };
 }
 
+/** Where the answer to a head-turn challenge stands (the face service's progress). */
 export interface FaceChallenge {
   id: string;
-  steps: string[];
+  steps: number;
+  done: number;
+  phase: 'return' | 'hold' | 'turn' | 'complete' | 'failed';
+  step?: string;
+  reason?: string;
   turnDeg: number;
   expiresAt: string;
+  frames: number[];
 }
 
 /**
@@ -66,6 +72,9 @@ export class FaceClient {
     const e = r.body?.error ?? {};
     if (r.status === 422) throw new HttpError(422, 'image_rejected', e.message ?? 'image rejected', { reason: e.reason, ...(e.index !== undefined && { index: e.index }) });
     if (r.status === 410) throw new HttpError(410, 'challenge_expired', 'the head-turn challenge has expired or was used; start again');
+    if (r.status === 403 && e.code === 'challenge_not_yours') throw new HttpError(403, 'challenge_not_yours', 'this head-turn challenge was not issued to this login', { field: 'challengeId' });
+    if (r.status === 409 && e.code === 'challenge_busy') throw new HttpError(409, 'challenge_busy', 'the previous frames are still being analysed: send the next ones after its answer', {}, { 'retry-after': '1' });
+    if (r.status === 400 && e.code === 'challenge_required') throw new HttpError(400, 'challenge_required', 'start the face check first (POST /api/login/face/challenge)', { field: 'challengeId' });
     if (r.status === 413) throw new HttpError(413, 'image_too_large', e.message ?? 'image too large', { field: 'images' });
     if (r.status === 409 && e.code === 'too_many_templates') throw new HttpError(409, 'too_many_templates', e.message);
     if (r.status === 400) throw new HttpError(400, 'invalid_field', e.message ?? 'invalid images', { field: 'images' });
@@ -78,19 +87,28 @@ export class FaceClient {
     return (r.body.templates as unknown[]).length;
   }
 
-  async verify(subject: string, images: string[], challengeId?: string): Promise<FaceVerdict> {
-    const r = await this.call('POST', `/v1/subjects/${encodeURIComponent(subject)}/verify`, { images, ...(challengeId && { challengeId }) });
+  /** One image (liveness off), or the challenge whose frames were sent. */
+  async verify(subject: string, answer: { images: string[] } | { challengeId: string; binding: string }): Promise<FaceVerdict> {
+    const r = await this.call('POST', `/v1/subjects/${encodeURIComponent(subject)}/verify`, answer);
     // No templates (deleted behind our back): a non-match, not an outage.
     if (r.status === 404) return { match: false, score: 0, liveness: { mode: 'unknown', passed: false, reason: 'not_enrolled' } };
     if (r.status !== 200) this.passOn(r);
     return r.body as FaceVerdict;
   }
 
-  /** A head-turn challenge, or null when the face service runs without liveness. */
-  async challenge(): Promise<FaceChallenge | null> {
-    const r = await this.call('POST', '/v1/liveness/challenges');
-    if (r.status === 409) return null;
+  /** A head-turn challenge for the subject, bound to `binding`; null when the face service runs without liveness. */
+  async challenge(subject: string, binding: string): Promise<FaceChallenge | null> {
+    const r = await this.call('POST', '/v1/liveness/challenges', { subject, binding });
+    if (r.status === 409 && r.body?.error?.code === 'liveness_off') return null;
+    if (r.status === 404) throw new HttpError(409, 'face_not_enrolled', 'no face is enrolled for this account any more; log in with a recovery code and set up face login again');
     if (r.status !== 201) this.passOn(r);
+    return r.body as FaceChallenge;
+  }
+
+  /** Frames answering a challenge, as the camera takes them. */
+  async frames(challengeId: string, subject: string, binding: string, images: string[]): Promise<FaceChallenge> {
+    const r = await this.call('POST', `/v1/liveness/challenges/${encodeURIComponent(challengeId)}/frames`, { subject, binding, images });
+    if (r.status !== 200) this.passOn(r);
     return r.body as FaceChallenge;
   }
 

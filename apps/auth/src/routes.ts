@@ -69,6 +69,10 @@ export function authRoutes(service: AuthService, jar: CookieJar): Router {
     else res.json({ mode: 'off' });
   }));
 
+  r.post('/login/face/frames', handle(async (req, res) => {
+    res.json(await service.faceFrames(need(res), body(req) as never));
+  }));
+
   r.post('/login/face', handle(async (req, res) => {
     const { user, issued } = await service.loginFace(need(res), body(req) as never, client(req, res));
     setCookies(res, issued);

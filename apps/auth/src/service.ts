@@ -184,20 +184,41 @@ export class AuthService {
 
   // --- second step: face or recovery code -----------------------------------------------
 
-  /** The head-turn challenge for a face step (login), or null when liveness is off. */
-  async challenge(session: SessionDoc): Promise<FaceChallenge | null> {
+  /**
+   * The head-turn challenge for a face step (login), or null when liveness is off. It is
+   * bound to this session at the face service and recorded in it, so its answer counts
+   * only here; a session may ask for a bounded number of them.
+   */
+  async challenge(session: SessionDoc): Promise<Omit<FaceChallenge, 'frames'> | null> {
     const user = await this.userOf(session, 'face');
     const store = await this.store();
     const failures = await store.failures(keys.face(user.id));
     if (failures >= policies.face.hardLimit) throw faceLocked();
-    return this.face.challenge();
+    if ((session.faceChallenges ?? 0) >= CHALLENGES_PER_SESSION) {
+      throw new HttpError(429, 'too_many_challenges', `at most ${CHALLENGES_PER_SESSION} face checks per login; log in again`);
+    }
+    const c = await this.face.challenge(user.id, bindingOf(session));
+    if (!c) return null;
+    await store.sessions.update(session.id, { faceChallenge: c.id, faceChallenges: (session.faceChallenges ?? 0) + 1 });
+    const { frames: _f, ...progress } = c;
+    return progress;
+  }
+
+  /** Frames for this session's challenge, as the camera takes them: 1 to 4 a request. */
+  async faceFrames(session: SessionDoc, input: { images: unknown }): Promise<FaceChallenge> {
+    const user = await this.userOf(session, 'face');
+    if (!session.faceChallenge) throw new HttpError(409, 'no_challenge', 'start the face check first (POST /api/login/face/challenge)');
+    return this.face.frames(session.faceChallenge, user.id, bindingOf(session), imagesOf(input.images, 4));
   }
 
   async loginFace(session: SessionDoc, input: { images: unknown; challengeId: unknown }, client: Client): Promise<{ user: UserView; issued: Issued }> {
     const user = await this.userOf(session, 'face');
     if (!user.faceEnabled) throw new HttpError(409, 'face_not_enabled', 'this account has no face factor; log in again');
-    const images = imagesOf(input.images, 8);
-    const challengeId = input.challengeId === undefined || input.challengeId === null ? undefined : stringOf(input.challengeId, 'challengeId', 200);
+    const challengeId = input.challengeId === undefined || input.challengeId === null ? undefined : uuidOf(input.challengeId, 'challengeId');
+    if (challengeId !== undefined && challengeId !== session.faceChallenge) {
+      throw new HttpError(403, 'challenge_not_yours', 'this head-turn challenge was not issued to this login', { field: 'challengeId' });
+    }
+    const answer = session.faceChallenge ? { challengeId: session.faceChallenge, binding: bindingOf(session) } : { images: imagesOf(input.images, 1) };
     const store = await this.store();
     const now = this.clock();
     const key = keys.face(user.id);
@@ -209,12 +230,14 @@ export class AuthService {
     }
     let result;
     try {
-      result = await this.face.verify(user.id, images, challengeId);
+      result = await this.face.verify(user.id, answer);
     } catch (e) {
       // Not a comparison (unusable image, outage): not a failed attempt either.
       await store.refund(key);
       throw e;
     }
+    // Judged: the face service has forgotten it, and so does the session.
+    if ('challengeId' in answer) await store.sessions.update(session.id, { faceChallenge: null });
     if (!result.match) {
       await store.failed(key, now);
       this.metrics.logins.inc({ method: 'face', result: 'failure' });
@@ -455,6 +478,18 @@ export class AuthService {
 
 const faceLocked = () =>
   new HttpError(403, 'face_locked', 'face login is disabled for this account after 50 failed attempts; log in with a recovery code and enroll your face again');
+
+/** Head-turn challenges one half-logged-in session may ask for. */
+const CHALLENGES_PER_SESSION = 10;
+
+/** What the face service binds a challenge to: a one-way value of this session, never its id. */
+const bindingOf = (session: SessionDoc): string => sha256(`face-challenge:${session.id}`);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+function uuidOf(v: unknown, field: string): string {
+  if (typeof v !== 'string' || !UUID.test(v)) throw invalid(field, 'must be the id of a challenge this login was given');
+  return v;
+}
 
 function stringOf(v: unknown, field: string, max: number): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > max) throw invalid(field, `must be a string of 1 to ${max} characters`);

@@ -30,6 +30,10 @@ export interface SessionDoc {
   expiresAt: string;
   ip: string;
   userAgent: string;
+  /** The head-turn challenge issued to this session for its face step: only it may be answered here. */
+  faceChallenge?: string | null;
+  /** Challenges this session has asked for: bounded, so a half-logged-in session cannot probe forever. */
+  faceChallenges?: number;
 }
 
 /** A browser that has completed a login to the account (OWASP "device cookie"). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { answer, CLIP_TURN_DEG, followingCamera, segment, TURNS_A, type Camera, type Progress } from '../../../test/support/webcam-clips.ts';
 import { FACE_TOKEN, PASSWORD, authStack, type AuthStack, type Browser } from './support.ts';
 
 const FACES = path.resolve(import.meta.dirname, '../../../test/fixtures/faces');
@@ -173,29 +173,60 @@ describe('face as a second factor (liveness off)', () => {
 });
 
 describe('face login with the head-turn challenge', () => {
-  const stack = authStack({ face: true, faceEnv: { FACE_LIVENESS: 'headturn' } });
-  /** Consecutive frames of one man turning to his own left; the mirror image is the turn to his right. */
-  const turnedLeft = photo('basketball-man-1.jpg');
-  const turnedRight = async () => (await sharp(Buffer.from(turnedLeft, 'base64')).flop().jpeg({ quality: 92 }).toBuffer()).toString('base64');
+  const stack = authStack({ face: true, faceEnv: { FACE_LIVENESS: 'headturn', FACE_LIVENESS_TURN_DEG: CLIP_TURN_DEG, FACE_LIVENESS_STEPS: '2', FACE_LIVENESS_STEP_SECONDS: '3' } });
+  const atRest = segment('webcam-a', 'still')[0]!.toString('base64');
+  const viaAuth = (b: Browser, camera: Camera) =>
+    answer(
+      async () => {
+        const c = await b.post('/api/login/face/challenge');
+        expect(c.status, JSON.stringify(c.body)).toBe(201);
+        return c.body as Progress;
+      },
+      async (_p, images) => {
+        const r = await b.post('/api/login/face/frames', { images });
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        return r.body as Progress;
+      },
+      camera,
+    );
 
-  it('passes when the frames follow the steps, fails for a still photograph', async () => {
+  it('logs in a person who turns as asked; a still photograph fails and counts as a failed attempt', { timeout: 120_000 }, async () => {
     const s = stack();
-    const { email } = await enrolledUser(s, [photo('basketball-man-2.jpg')]);
+    const { email } = await enrolledUser(s, [atRest]);
     const b = await passwordStep(s, email);
-    const c = await b.post('/api/login/face/challenge');
-    expect(c.status).toBe(201);
-    expect([...c.body.steps].sort()).toEqual(['turn_left', 'turn_right']);
-    const still = await b.post('/api/login/face', { images: Array(4).fill(photo('basketball-man-2.jpg')), challengeId: c.body.id });
-    expect(still.status).toBe(401);
-    expect(still.body.error).toMatchObject({ code: 'face_mismatch', reason: 'steps_not_followed' });
+    const still = await viaAuth(b, () => [segment('webcam-a', 'still')[0]!]);
+    expect(still.last.phase).toBe('failed');
+    const refused = await b.post('/api/login/face', {});
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toMatchObject({ code: 'face_mismatch', reason: 'too_slow', attemptsLeft: 49 });
 
-    const c2 = await b.post('/api/login/face/challenge');
-    const right = await turnedRight();
-    const frames = c2.body.steps.map((step: string) => (step === 'turn_left' ? turnedLeft : right));
-    const r = await b.post('/api/login/face', { images: [photo('basketball-man-2.jpg'), ...frames], challengeId: c2.body.id });
+    const { last } = await viaAuth(b, followingCamera(TURNS_A));
+    expect(last).toMatchObject({ phase: 'complete', done: 2 });
+    const r = await b.post('/api/login/face', {});
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.stage).toBe('full');
-    const replay = await b.post('/api/login/face', { images: [photo('basketball-man-2.jpg'), ...frames], challengeId: c2.body.id });
-    expect(replay.status, 'a challenge answers once').not.toBe(200);
+    expect((await b.post('/api/login/face', {})).status, 'the login is done: no second answer').not.toBe(200);
+  });
+
+  it("refuses an answer to another login's challenge, and a challenge id that is not one", { timeout: 60_000 }, async () => {
+    const s = stack();
+    const { email } = await enrolledUser(s, [atRest]);
+    const mine = await passwordStep(s, email);
+    const theirs = await passwordStep(s, email);
+    const c = await theirs.post('/api/login/face/challenge');
+    await mine.post('/api/login/face/challenge');
+    const r = await mine.post('/api/login/face', { challengeId: c.body.id });
+    expect(r.status).toBe(403);
+    expect(r.body.error).toMatchObject({ code: 'challenge_not_yours', field: 'challengeId' });
+    for (const bad of ['a\u0000b', '\ud800', 42]) {
+      const bad400 = await mine.post('/api/login/face', { challengeId: bad });
+      expect(bad400.status, JSON.stringify(bad)).toBe(400);
+      expect(bad400.body.error.field).toBe('challengeId');
+    }
+    // Frames go to this session's own challenge only; without one there is nothing to answer.
+    const fresh = await passwordStep(s, email);
+    expect((await fresh.post('/api/login/face/frames', { images: [atRest] })).body.error.code).toBe('no_challenge');
+    // Their challenge is untouched by all that.
+    expect((await theirs.post('/api/login/face/frames', { images: [atRest] })).body.phase).toBe('hold');
   });
 });

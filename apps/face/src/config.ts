@@ -34,7 +34,10 @@ export const faceSettings = {
   maxRollDeg: { type: 'number', env: 'FACE_MAX_ROLL_DEG', default: 30, min: 0, max: 90, description: 'frontal: largest tilt' },
   maxTemplates: { type: 'int', env: 'FACE_MAX_TEMPLATES', default: 10, min: 1, max: 100, description: 'templates a subject may have' },
   liveness: { type: 'enum', env: env.faceLiveness, default: 'headturn', options: LIVENESS_MODES, description: 'active liveness check on verify' },
-  turnDeg: { type: 'number', env: 'FACE_LIVENESS_TURN_DEG', default: 15, min: 5, max: 60, description: 'head turn a challenge step needs' },
+  turnDeg: { type: 'number', env: 'FACE_LIVENESS_TURN_DEG', default: 15, min: 5, max: 60, description: 'head turn a challenge step needs, from the first frontal frame' },
+  livenessSteps: { type: 'int', env: 'FACE_LIVENESS_STEPS', default: 3, min: 2, max: 6, description: 'head turns a challenge asks for, in random order' },
+  stepSeconds: { type: 'int', env: 'FACE_LIVENESS_STEP_SECONDS', default: 10, min: 2, max: 60, description: 'time to make one asked turn' },
+  maxFrames: { type: 'int', env: 'FACE_LIVENESS_MAX_FRAMES', default: 80, min: 10, max: 1000, description: 'frames one challenge may receive' },
   challengeTtlSeconds: { type: 'int', env: 'FACE_LIVENESS_TTL_SECONDS', default: 120, min: 10, max: 3600, description: 'how long a challenge may be answered' },
 } as const satisfies Record<string, Setting>;
 

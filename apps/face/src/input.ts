@@ -37,9 +37,25 @@ export function imagesOf(req: Request, maxImages: number, maxBytes: number): Uin
   });
 }
 
-export function optionalString(req: Request, field: string): string | undefined {
-  const v = (req.body as Record<string, unknown> | undefined)?.[field];
-  if (v === undefined || Buffer.isBuffer(req.body)) return undefined;
-  if (typeof v !== 'string' || v.length === 0 || v.length > 200) throw invalid(field, 'must be a non-empty string');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const BINDING = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** A challenge id as this service issues them (a UUID), from the path or the body. */
+export function challengeIdOf(v: unknown, field = 'challengeId'): string {
+  if (typeof v !== 'string' || !UUID.test(v)) throw invalid(field, 'must be the id of a challenge (a UUID)');
+  return v;
+}
+
+/** What the caller binds a challenge to (auth: a hash of its session): 16 to 128 of A-Z a-z 0-9 _ -. */
+export function bindingOf(req: Request): string {
+  const v = (req.body as Record<string, unknown> | undefined)?.binding;
+  if (typeof v !== 'string' || !BINDING.test(v) || Buffer.isBuffer(req.body)) throw invalid('binding', 'must be 16 to 128 letters, digits, _ or -');
+  return v;
+}
+
+/** The subject a challenge is for, from the body. */
+export function bodySubjectOf(req: Request): string {
+  const v = (req.body as Record<string, unknown> | undefined)?.subject;
+  if (typeof v !== 'string' || !SUBJECT.test(v)) throw new HttpError(400, 'invalid_subject', 'subject: 1 to 128 letters, digits or ._:-', { field: 'subject' });
   return v;
 }

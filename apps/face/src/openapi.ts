@@ -1,5 +1,5 @@
 import { REJECT_REASONS } from './engine/rejection.ts';
-import { STEPS } from './engine/challenge.ts';
+import { LIVENESS_FAILURES, STEPS } from './engine/challenge.ts';
 
 const error = { $ref: '#/components/schemas/Error' };
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -9,7 +9,8 @@ const DESCRIPTIONS: Record<number, string> = {
   400: 'invalid request (the field is named)',
   401: 'missing or wrong service credential',
   404: 'unknown subject or template',
-  409: 'conflict (too many templates, liveness off)',
+  403: 'the challenge was issued to another session or subject',
+  409: 'conflict (too many templates, liveness off, frames of this challenge being analysed)',
   410: 'challenge unknown, used or expired',
   413: 'image or request too large',
   422: 'an image was rejected by the quality gates (see reason)',
@@ -25,12 +26,27 @@ const images = {
         required: ['images'],
         properties: {
           images: { type: 'array', minItems: 1, items: { type: 'string', description: 'JPEG or PNG, base64 or data URL' } },
-          challengeId: { type: 'string', description: 'verify with liveness: the challenge the frames answer' },
         },
       },
     },
     'image/jpeg': { schema: { type: 'string', format: 'binary' } },
     'image/png': { schema: { type: 'string', format: 'binary' } },
+  },
+};
+const binding = { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$', description: "the caller's session the challenge is bound to (auth: a hash of it)" };
+const bodySubject = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' };
+const progress = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    steps: { type: 'integer', description: 'how many turns the challenge asks for' },
+    done: { type: 'integer' },
+    phase: { enum: ['return', 'hold', 'turn', 'complete', 'failed'], description: 'return/hold: look straight at the camera; turn: make `step` now; complete: call verify' },
+    step: { enum: [...STEPS] },
+    reason: { enum: [...LIVENESS_FAILURES] },
+    turnDeg: { type: 'number' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    frames: { type: 'array', items: { type: 'number' }, description: 'turn of each frame used, degrees' },
   },
 };
 const quality = {
@@ -78,9 +94,23 @@ export const openapi = {
     },
     '/v1/subjects/{subject}/verify': {
       post: {
-        summary: 'Verify: one image (liveness off) or the frames of a head-turn challenge against every template',
+        summary: 'Verify against every template: one image (liveness off), or the answered head-turn challenge (its frames were sent to it)',
         parameters: [subject],
-        requestBody: images,
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                oneOf: [
+                  { type: 'object', required: ['images'], properties: { images: { type: 'array', minItems: 1, maxItems: 1, items: { type: 'string' } } } },
+                  { type: 'object', required: ['challengeId', 'binding'], properties: { challengeId: { type: 'string', format: 'uuid' }, binding } },
+                ],
+              },
+            },
+            'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+            'image/png': { schema: { type: 'string', format: 'binary' } },
+          },
+        },
         responses: {
           '200': {
             description: 'decision',
@@ -93,11 +123,11 @@ export const openapi = {
                 model: { type: 'string' },
                 templates: { type: 'integer' },
                 quality,
-                liveness: { type: 'object', properties: { mode: { enum: ['off', 'headturn'] }, passed: { type: 'boolean' }, reason: { type: 'string' }, steps: { type: 'array', items: { enum: [...STEPS] } }, yawDeg: { type: 'array', items: { type: 'number' } } } },
+                liveness: { type: 'object', properties: { mode: { enum: ['off', 'headturn'] }, passed: { type: 'boolean' }, reason: { enum: [...LIVENESS_FAILURES] }, steps: { type: 'array', items: { enum: [...STEPS] } }, turnDeg: { type: 'array', items: { type: 'number' } } } },
               },
             }),
           },
-          ...errors(400, 401, 404, 410, 413, 422, 503),
+          ...errors(400, 401, 403, 404, 409, 410, 413, 422, 503),
         },
       },
     },
@@ -110,8 +140,17 @@ export const openapi = {
     },
     '/v1/liveness/challenges': {
       post: {
-        summary: 'A head-turn challenge: the steps to perform, in order, before it expires',
-        responses: { '201': { description: 'challenge', ...json({ type: 'object', properties: { id: { type: 'string' }, steps: { type: 'array', items: { enum: [...STEPS] } }, expiresAt: { type: 'string' }, turnDeg: { type: 'number' } } }) }, ...errors(401, 409, 503) },
+        summary: 'A head-turn challenge for one subject, bound to the caller\'s session; its steps are revealed one at a time as frames arrive',
+        requestBody: { required: true, ...json({ type: 'object', required: ['subject', 'binding'], properties: { subject: bodySubject, binding } }) },
+        responses: { '201': { description: 'challenge', ...json(progress) }, ...errors(400, 401, 404, 409, 503) },
+      },
+    },
+    '/v1/liveness/challenges/{id}/frames': {
+      post: {
+        summary: 'Frames answering the challenge, sent as they are taken (1 to 4 a request, one request at a time); the answer says what to do now',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: { required: true, ...json({ type: 'object', required: ['subject', 'binding', 'images'], properties: { subject: bodySubject, binding, images: { type: 'array', minItems: 1, maxItems: 4, items: { type: 'string' } } } }) },
+        responses: { '200': { description: 'progress', ...json(progress) }, ...errors(400, 401, 403, 409, 410, 413, 422, 503) },
       },
     },
     '/healthz': { get: { security: [], summary: 'alive', responses: { '200': { description: 'alive' } } } },

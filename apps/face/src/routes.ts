@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { HttpError, handle } from '../../shared/http.ts';
 import { ImageRejected } from './engine/rejection.ts';
 import type { FaceConfig } from './config.ts';
-import { imagesOf, optionalString, subjectOf } from './input.ts';
+import { bindingOf, bodySubjectOf, challengeIdOf, imagesOf, subjectOf } from './input.ts';
 import { InferenceFailedError, QueueFullError } from './pool/pool.ts';
 import type { FaceService } from './service.ts';
 import type { FaceStore } from './store.ts';
@@ -45,8 +45,11 @@ export function faceRoutes(cfg: FaceConfig, service: FaceService, store: () => P
 
   r.post('/subjects/:subject/verify', handle(async (req, res) => {
     const subject = subjectOf(req);
-    const challengeId = optionalString(req, 'challengeId');
-    res.json(await service.verify(subject, imagesOf(req, cfg.maxImages, cfg.maxImageBytes), challengeId));
+    const body = (Buffer.isBuffer(req.body) ? {} : (req.body ?? {})) as Record<string, unknown>;
+    if (body.challengeId !== undefined) {
+      const challenge = { id: challengeIdOf(body.challengeId), binding: bindingOf(req) };
+      res.json(await service.verify(subject, body.images === undefined ? [] : imagesOf(req, cfg.maxImages, cfg.maxImageBytes), challenge));
+    } else res.json(await service.verify(subject, imagesOf(req, cfg.maxImages, cfg.maxImageBytes)));
   }));
 
   r.post('/quality', handle(async (req, res) => {
@@ -54,9 +57,14 @@ export function faceRoutes(cfg: FaceConfig, service: FaceService, store: () => P
     res.json({ ok: true, quality: await service.check(images[0]!) });
   }));
 
-  r.post('/liveness/challenges', handle(async (_req, res) => {
+  r.post('/liveness/challenges', handle(async (req, res) => {
     if (cfg.liveness === 'off') throw new HttpError(409, 'liveness_off', 'this deployment runs without a liveness challenge');
-    res.status(201).json(await service.challenge());
+    res.status(201).json(await service.challenge(bodySubjectOf(req), bindingOf(req)));
+  }));
+
+  r.post('/liveness/challenges/:id/frames', handle(async (req, res) => {
+    const id = challengeIdOf(req.params.id, 'id');
+    res.json(await service.frames(id, bodySubjectOf(req), bindingOf(req), imagesOf(req, Math.min(4, cfg.maxImages), cfg.maxImageBytes)));
   }));
 
   r.use(((err, _req, _res, next) => {

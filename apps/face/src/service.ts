@@ -1,14 +1,16 @@
 import { HttpError } from '../../shared/http.ts';
-import { judgeHeadTurn, newSteps, type ChallengeOutcome, type Step } from './engine/challenge.ts';
+import { advance, newHolds, newSteps, replayed, startState, type LivenessFailure, type Step } from './engine/challenge.ts';
 import type { DetectedFace } from './engine/detect.ts';
 import { MODEL_ID } from './engine/human.ts';
-import { bestMatch, cosine } from './engine/match.ts';
+import { bestMatch, cosine, decodeEmbedding, encodeEmbedding } from './engine/match.ts';
 import { singleFace, type Quality, type QualityGates } from './engine/quality.ts';
 import { ImageRejected } from './engine/rejection.ts';
 import type { FaceConfig } from './config.ts';
 import type { FaceMetrics } from './metrics.ts';
 import type { InferencePool } from './pool/pool.ts';
-import type { FaceStore, TemplateInfo } from './store.ts';
+import type { ChallengeDoc, FaceStore, TemplateInfo } from './store.ts';
+
+const emptyQuality: Quality = { faces: 0, facePx: 0, detectionScore: 0, yawDeg: 0, pitchDeg: 0, rollDeg: 0, width: 0, height: 0 };
 
 export interface VerifyResult {
   subject: string;
@@ -21,16 +23,35 @@ export interface VerifyResult {
   liveness: {
     mode: FaceConfig['liveness'];
     passed: boolean;
-    reason?: ChallengeOutcome['reason'];
+    reason?: LivenessFailure;
     steps?: Step[];
-    yawDeg?: number[];
+    /** Turn of each frame used, from the first frontal one, in degrees. */
+    turnDeg?: number[];
     /** human's passive scores, reported for the record: alone they do not separate photos from people. */
     antispoof: { real: number; live: number };
   };
 }
 
-/** Below this similarity two frames of one challenge are not taken as the same person. */
-const FRAME_CONSISTENCY = 0.45;
+/** Where an answer stands, for the client to guide the user. */
+export interface ChallengeProgress {
+  id: string;
+  /** How many steps the challenge has. */
+  steps: number;
+  /** Steps done so far. */
+  done: number;
+  /** return/hold: look straight at the camera; turn: make `step` now; complete: verify. */
+  phase: 'return' | 'hold' | 'turn' | 'complete' | 'failed';
+  step?: Step;
+  reason?: LivenessFailure;
+  turnDeg: number;
+  expiresAt: string;
+  /** Turn of each frame of this request that was used. */
+  frames: number[];
+}
+
+const notYours = () => new HttpError(403, 'challenge_not_yours', 'this challenge was issued to another session or subject', { field: 'challengeId' });
+const gone = () => new HttpError(410, 'challenge_expired', 'the challenge is unknown, used or expired: ask for a new one', { field: 'challengeId' });
+const busy = () => new HttpError(409, 'challenge_busy', 'frames for this challenge are being analysed: send the next ones after the answer', { field: 'challengeId' }, { 'retry-after': '1' });
 
 /** Enrollment and verification, independent of HTTP. */
 export class FaceService {
@@ -87,16 +108,86 @@ export class FaceService {
     return analysed!.quality;
   }
 
-  async challenge(): Promise<{ id: string; steps: Step[]; expiresAt: string; turnDeg: number }> {
-    const c = await (await this.store()).newChallenge(newSteps(), this.cfg.challengeTtlSeconds);
-    return { id: c.id, steps: c.steps, expiresAt: c.expiresAt, turnDeg: this.cfg.turnDeg };
+  async challenge(subject: string, binding: string): Promise<ChallengeProgress> {
+    const store = await this.store();
+    if ((await store.embeddings(subject)).length === 0) throw new HttpError(404, 'subject_not_found', `no templates enrolled for ${subject}`);
+    const n = this.cfg.livenessSteps;
+    const c = await store.newChallenge(subject, binding, startState(newSteps(n), newHolds(n)), this.cfg.challengeTtlSeconds);
+    return this.progress(c, []);
   }
 
-  async verify(subject: string, images: Uint8Array[], challengeId?: string): Promise<VerifyResult> {
+  private progress(c: ChallengeDoc, frames: number[]): ChallengeProgress {
+    const st = c.state;
+    const phase = st.failed ? 'failed' : st.current >= st.steps.length ? 'complete' : st.phase;
+    return {
+      id: c.id,
+      steps: st.steps.length,
+      done: Math.min(st.current, st.steps.length),
+      phase,
+      ...(phase === 'turn' && { step: st.steps[st.current] }),
+      ...(st.failed && { reason: st.failed }),
+      turnDeg: this.cfg.turnDeg,
+      expiresAt: c.expiresAt,
+      frames,
+    };
+  }
+
+  /** The challenge for this caller, held for one request; released by `release`. */
+  private async claim(store: FaceStore, id: string, subject: string, binding: string): Promise<ChallengeDoc> {
+    const c = await store.claimChallenge(id);
+    if (c === 'unknown') throw gone();
+    if (c === 'busy') throw busy();
+    if (c.subject !== subject || c.binding !== binding) {
+      await store.releaseChallenge(id);
+      throw notYours();
+    }
+    return c;
+  }
+
+  /** Frames answering a challenge, as they are taken: analysed, judged step by step, kept only as figures. */
+  async frames(id: string, subject: string, binding: string, images: Uint8Array[]): Promise<ChallengeProgress> {
+    const store = await this.store();
+    const c = await this.claim(store, id, subject, binding);
+    try {
+      const analysed = await this.faces(images, false);
+      const now = Date.now();
+      const g = this.gates;
+      const isFrontal = (f: DetectedFace) => Math.abs(f.yawDeg) <= g.maxYawDeg && Math.abs(f.pitchDeg) <= g.maxPitchDeg && Math.abs(f.rollDeg) <= g.maxRollDeg;
+      let baseline = c.baseline ? decodeEmbedding(c.baseline) : undefined;
+      const before = c.state.frames.length;
+      const { used, baselineAt } = advance(
+        c.state,
+        analysed.map(({ face }) => ({
+          yawDeg: face.yawDeg,
+          frontal: isFrontal(face),
+          scene: face.scene,
+          sameness: (isBaseline: boolean) => {
+            if (isBaseline) baseline = face.embedding;
+            return cosine(face.embedding, baseline!);
+          },
+        })),
+        now,
+        { turnDeg: this.cfg.turnDeg, stepSeconds: this.cfg.stepSeconds, maxFrames: this.cfg.maxFrames },
+      );
+      if (baselineAt !== undefined) c.baseline = encodeEmbedding(analysed[baselineAt]!.face.embedding);
+      const first = baselineAt ?? 0;
+      for (const { face, quality } of analysed.slice(first, first + used)) {
+        if (isFrontal(face) && (!c.best || Math.abs(face.yawDeg) < Math.abs(c.best.yawDeg))) {
+          c.best = { embedding: encodeEmbedding(face.embedding), yawDeg: face.yawDeg, quality, real: face.real, live: face.live };
+        }
+      }
+      await store.saveChallenge(c);
+      return this.progress(c, c.state.frames.slice(before).map((f) => f.turnDeg));
+    } finally {
+      await store.releaseChallenge(id);
+    }
+  }
+
+  async verify(subject: string, images: Uint8Array[], challenge?: { id: string; binding: string }): Promise<VerifyResult> {
     const store = await this.store();
     const templates = await store.embeddings(subject);
     if (templates.length === 0) throw new HttpError(404, 'subject_not_found', `no templates enrolled for ${subject}`);
-    const result = this.cfg.liveness === 'off' ? await this.plain(subject, images, templates) : await this.headTurn(subject, images, templates, challengeId, store);
+    const result = this.cfg.liveness === 'off' ? await this.plain(subject, images, templates) : await this.headTurn(subject, images, templates, challenge, store);
     this.metrics.verifications.inc({ result: !result.liveness.passed ? 'liveness_failed' : result.match ? 'match' : 'no_match' });
     return result;
   }
@@ -107,25 +198,23 @@ export class FaceService {
     return this.outcome(subject, face, quality, templates, { mode: 'off', passed: true });
   }
 
-  private async headTurn(subject: string, frames: Uint8Array[], templates: Float32Array[], challengeId: string | undefined, store: FaceStore): Promise<VerifyResult> {
-    if (!challengeId) throw new HttpError(400, 'challenge_required', 'liveness is on: ask POST /v1/liveness/challenges first and send its id as challengeId', { field: 'challengeId' });
-    if (frames.length < 3) throw new HttpError(400, 'invalid_field', 'images: a head-turn challenge needs at least 3 frames', { field: 'images' });
-    const challenge = await store.takeChallenge(challengeId);
-    if (!challenge) throw new HttpError(410, 'challenge_expired', 'the challenge is unknown, used or expired: ask for a new one', { field: 'challengeId' });
-    const analysed = await this.faces(frames, false);
-    const g = this.gates;
-    const frontal = analysed
-      .filter(({ face }) => Math.abs(face.yawDeg) <= g.maxYawDeg && Math.abs(face.pitchDeg) <= g.maxPitchDeg && Math.abs(face.rollDeg) <= g.maxRollDeg)
-      .sort((a, b) => Math.abs(a.face.yawDeg) - Math.abs(b.face.yawDeg))[0];
-    const outcome = judgeHeadTurn(
-      challenge.steps,
-      analysed.map((a) => a.face),
-      frontal?.face ?? null,
-      this.cfg.turnDeg,
-      (a, b) => cosine(a.embedding, b.embedding) >= FRAME_CONSISTENCY,
-    );
-    const best = frontal ?? analysed[0]!;
-    return this.outcome(subject, best.face, best.quality, templates, { mode: 'headturn', ...outcome, steps: challenge.steps });
+  private async headTurn(subject: string, images: Uint8Array[], templates: Float32Array[], challenge: { id: string; binding: string } | undefined, store: FaceStore): Promise<VerifyResult> {
+    if (!challenge) throw new HttpError(400, 'challenge_required', 'liveness is on: ask POST /v1/liveness/challenges first, send the frames to it, then its id as challengeId', { field: 'challengeId' });
+    if (images.length > 0) throw new HttpError(400, 'invalid_field', 'images: with a challenge, frames go to POST /v1/liveness/challenges/{id}/frames as they are taken', { field: 'images' });
+    const c = await this.claim(store, challenge.id, subject, challenge.binding);
+    // Judged once, whatever the verdict: a second look at the same answer is a replay.
+    await store.endChallenge(c.id);
+    const st = c.state;
+    const completing = st.frames.filter((f) => f.completes).map((f) => f.scene);
+    let reason: LivenessFailure | undefined = st.failed ?? (st.current < st.steps.length ? 'steps_not_followed' : undefined);
+    if (!reason && replayed(st, await store.seenFrames(subject))) reason = 'replayed_frames';
+    await store.addSeenFrames(subject, completing);
+    const liveness = { mode: 'headturn' as const, passed: !reason, ...(reason && { reason }), steps: st.steps, turnDeg: st.frames.map((f) => f.turnDeg) };
+    if (!c.best) {
+      return { subject, match: false, score: 0, threshold: this.cfg.threshold, model: MODEL_ID, templates: templates.length, quality: emptyQuality, liveness: { ...liveness, passed: false, reason: reason ?? 'steps_not_followed', antispoof: { real: 0, live: 0 } } };
+    }
+    const face = { embedding: decodeEmbedding(c.best.embedding), real: c.best.real, live: c.best.live } as DetectedFace;
+    return this.outcome(subject, face, c.best.quality, templates, liveness);
   }
 
   private outcome(subject: string, face: DetectedFace, quality: Quality, templates: Float32Array[], liveness: Omit<VerifyResult['liveness'], 'antispoof'>): VerifyResult {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, DocumentStore } from '../../shared/store/types.ts';
-import type { Step } from './engine/challenge.ts';
+import type { HeadTurnState } from './engine/challenge.ts';
 import { MODEL_ID } from './engine/human.ts';
 import { decodeEmbedding, encodeEmbedding } from './engine/match.ts';
 import type { Quality } from './engine/quality.ts';
@@ -17,12 +17,34 @@ interface TemplateDoc {
 
 export type TemplateInfo = Omit<TemplateDoc, 'embedding' | 'subject'>;
 
-interface ChallengeDoc {
+/** An open head-turn challenge: bound to one subject and one caller's session. */
+export interface ChallengeDoc {
   id: string;
-  steps: Step[];
+  subject: string;
+  /** An opaque value from the caller (auth: a hash of its session): only it may answer. */
+  binding: string;
+  state: HeadTurnState;
+  /** Embedding of the first frontal frame: every later frame must be the same person. */
+  baseline?: string;
+  /** The most frontal frame so far: the one compared with the templates. */
+  best?: { embedding: string; yawDeg: number; quality: Quality; real: number; live: number };
+  /** Requests working on it now: answers are taken one request at a time. */
+  inflight: number;
   createdAt: string;
   expiresAt: string;
 }
+
+/** A frame that completed a step of an answer: kept to recognise a replay of it later. */
+interface SeenFrameDoc {
+  id: string;
+  subject: string;
+  scene: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** How long completed-step frames are kept to refuse replays of them. */
+const SEEN_DAYS = 30;
 
 const info = ({ embedding: _e, subject: _s, ...rest }: TemplateDoc): TemplateInfo => rest;
 
@@ -31,12 +53,14 @@ export class FaceStore {
   private constructor(
     private readonly templates: Collection<TemplateDoc>,
     private readonly challenges: Collection<ChallengeDoc>,
+    private readonly seen: Collection<SeenFrameDoc>,
   ) {}
 
   static async open(store: DocumentStore): Promise<FaceStore> {
     return new FaceStore(
       await store.collection<TemplateDoc>({ name: 'face_templates', indexes: [{ fields: ['subject'] }] }),
       await store.collection<ChallengeDoc>({ name: 'face_challenges', expiresAt: 'expiresAt' }),
+      await store.collection<SeenFrameDoc>({ name: 'face_seen_frames', indexes: [{ fields: ['subject'] }], expiresAt: 'expiresAt' }),
     );
   }
 
@@ -69,7 +93,8 @@ export class FaceStore {
     return docs.filter((d) => d.model === MODEL_ID).map((d) => decodeEmbedding(d.embedding));
   }
 
-  deleteSubject(subject: string): Promise<number> {
+  async deleteSubject(subject: string): Promise<number> {
+    await this.seen.deleteMany({ subject });
     return this.templates.deleteMany({ subject });
   }
 
@@ -79,11 +104,14 @@ export class FaceStore {
     return this.templates.delete(id);
   }
 
-  async newChallenge(steps: Step[], ttlSeconds: number): Promise<ChallengeDoc> {
+  async newChallenge(subject: string, binding: string, state: HeadTurnState, ttlSeconds: number): Promise<ChallengeDoc> {
     const now = Date.now();
     const doc: ChallengeDoc = {
       id: randomUUID(),
-      steps,
+      subject,
+      binding,
+      state,
+      inflight: 0,
       createdAt: new Date(now).toISOString(),
       expiresAt: new Date(now + ttlSeconds * 1000).toISOString(),
     };
@@ -91,10 +119,44 @@ export class FaceStore {
     return doc;
   }
 
-  /** A challenge can be answered once: taking it deletes it. */
-  async takeChallenge(id: string): Promise<ChallengeDoc | null> {
-    const doc = await this.challenges.get(id);
-    if (!doc || !(await this.challenges.delete(id))) return null;
-    return doc;
+  /**
+   * The challenge for one request at a time, or why not: 'unknown' (never issued, used or
+   * expired) or 'busy' (another request is working on it). Call release() after.
+   */
+  async claimChallenge(id: string): Promise<ChallengeDoc | 'unknown' | 'busy'> {
+    if (!(await this.challenges.get(id))) return 'unknown';
+    const doc = await this.challenges.increment(id, { inflight: 1 });
+    // Deleted between the two calls: increment made a stub of it.
+    if (!doc.state) {
+      await this.challenges.delete(id);
+      return 'unknown';
+    }
+    // The holder sets the count back to 0 when done, whoever else knocked meanwhile.
+    return doc.inflight === 1 ? doc : 'busy';
+  }
+
+  async saveChallenge(doc: ChallengeDoc): Promise<void> {
+    const { id: _id, inflight: _i, ...rest } = doc;
+    await this.challenges.update(doc.id, rest);
+  }
+
+  async releaseChallenge(id: string): Promise<void> {
+    await this.challenges.update(id, { inflight: 0 });
+  }
+
+  /** A challenge can be judged once: judging deletes it. */
+  async endChallenge(id: string): Promise<void> {
+    await this.challenges.delete(id);
+  }
+
+  async seenFrames(subject: string): Promise<Uint8Array[]> {
+    return (await this.seen.find({ subject })).map((d) => new Uint8Array(Buffer.from(d.scene, 'base64')));
+  }
+
+  async addSeenFrames(subject: string, scenes: string[]): Promise<void> {
+    const now = Date.now();
+    const createdAt = new Date(now).toISOString();
+    const expiresAt = new Date(now + SEEN_DAYS * 86400_000).toISOString();
+    if (scenes.length) await this.seen.insertMany(scenes.map((scene) => ({ id: randomUUID(), subject, scene, createdAt, expiresAt })));
   }
 }

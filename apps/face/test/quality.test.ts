@@ -14,6 +14,7 @@ const face = (o: Partial<DetectedFace> = {}): DetectedFace => ({
   real: 0.5,
   live: 0.8,
   embedding: new Float32Array(1024).fill(0.1),
+  scene: new Uint8Array(256),
   ...o,
 });
 const det = (...faces: DetectedFace[]): Detection => ({ width: 640, height: 480, faces, ms: 1 });

@@ -1,4 +1,5 @@
 import type { Human } from '@vladmandic/human';
+import { thumbnail } from './appearance.ts';
 import type { DecodedImage } from './decode.ts';
 
 export interface DetectedFace {
@@ -13,6 +14,8 @@ export interface DetectedFace {
   real: number;
   live: number;
   embedding: Float32Array;
+  /** Grayscale thumbnail of the whole frame the face is in (appearance.ts): the liveness check's same-picture tests. */
+  scene: Uint8Array;
 }
 
 export interface Detection {
@@ -27,6 +30,7 @@ const deg = (rad: number | undefined) => ((rad ?? 0) * 180) / Math.PI;
 /** Runs the face models on one decoded image; every tensor it makes is disposed. */
 export async function detectFaces(human: Human, img: DecodedImage): Promise<Detection> {
   const started = performance.now();
+  const scene = thumbnail(img);
   const input = human.tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
   try {
     const result = await human.detect(input);
@@ -41,6 +45,7 @@ export async function detectFaces(human: Human, img: DecodedImage): Promise<Dete
         real: f.real ?? 0,
         live: f.live ?? 0,
         embedding: Float32Array.from(f.embedding ?? []),
+        scene,
       }));
     return { width: img.width, height: img.height, faces, ms: performance.now() - started };
   } finally {
