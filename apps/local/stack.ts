@@ -18,6 +18,8 @@ export interface LocalStackOptions {
   liveness?: 'headturn' | 'off';
   /** Extra settings for the auth service (tests lower the scrypt cost, raise limits). */
   authEnv?: Record<string, string>;
+  /** Extra settings for the face service (tests match the needed head turn to their clips). */
+  faceEnv?: Record<string, string>;
   logLevel?: string;
 }
 
@@ -49,6 +51,7 @@ export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalS
       FACE_WORKERS: String(o.faceWorkers ?? Math.min(2, availableParallelism())),
       FACE_LIVENESS: o.liveness ?? 'headturn',
       ...db('face'),
+      ...o.faceEnv,
     }),
     { log: createLogger('face', level) },
   );

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { createLogger } from '../../apps/shared/log.ts';
-import { loadFaceConfig, type FaceConfig } from '../../apps/face/src/config.ts';
+import { loadFaceConfig, thresholdOf, type FaceConfig } from '../../apps/face/src/config.ts';
 import type { DetectedFace } from '../../apps/face/src/engine/detect.ts';
 import { MODEL_ID } from '../../apps/face/src/engine/human.ts';
 import { cosine } from '../../apps/face/src/engine/match.ts';
@@ -269,7 +269,7 @@ const fmtCpu = (c: CpuUse, verifications: number) =>
 export async function benchFace(ctx: BenchContext): Promise<Row[]> {
   const log = createLogger('bench', 'silent');
   const rows: Row[] = [];
-  const threshold = faceConfig(1).threshold;
+  const threshold = thresholdOf(faceConfig(1));
   const manifest = JSON.parse(readFileSync(path.join(FACES, 'manifest.json'), 'utf8')) as Manifest[];
 
   // --- Inputs: the probe (a 640x480 camera-like frame) and five frontal enrollment captures of the same person. ---
@@ -600,7 +600,7 @@ async function accuracy(ctx: BenchContext, s: Running, manifest: Manifest[], thr
   const fnm = genuine.filter((g) => !g.match).length;
   const bound = (k: number, n: number) => (k === 0 ? `95% upper bound 3/${n} = ${pct(3 / n)}` : `${k} errors: the rule of three does not apply`);
   ctx.note(
-    `face accuracy (threshold ${threshold} = loadFaceConfig default; match when score >= threshold): ${singles.length} single-face fixtures, ${usable.length} pass the service's quality gates ` +
+    `face accuracy (threshold ${threshold} = the calibrated threshold of the default model; match when score >= threshold): ${singles.length} single-face fixtures, ${usable.length} pass the service's quality gates ` +
       `(frontal, as enroll and verify need)${embedded.length > usable.length ? `; not usable: ${embedded.filter((e) => !e.face).map((e) => `${e.file} (${e.rejected})`).join(', ')}` : ''}. ` +
       `Embeddings made once through the service's own inference pool (server.pool.detect: decodeImage + detectFaces in its worker threads) in ${(embedMs / 1000).toFixed(1)} s.`,
   );

@@ -13,12 +13,14 @@ import { benchTmpBase, TempDirs, type BenchContext, type Benchmark, type Row } f
 import { benchAuth } from './auth.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchFace } from './face.ts';
+import { benchFaceModels } from './face-models.ts';
 import { benchGenerator } from './generator.ts';
 import { fmtMs, fmtRatio, summarize, table } from './stats.ts';
 
 const BENCHMARKS: Benchmark[] = [
   { name: 'generator', run: benchGenerator },
   { name: 'face', run: benchFace },
+  { name: 'face-models', run: benchFaceModels },
   { name: 'auth', run: benchAuth },
   { name: 'dashboard', run: benchDashboard },
 ];

@@ -77,6 +77,9 @@ export class FaceClient {
     if (r.status === 400 && e.code === 'challenge_required') throw new HttpError(400, 'challenge_required', 'start the face check first (POST /api/login/face/challenge)', { field: 'challengeId' });
     if (r.status === 413) throw new HttpError(413, 'image_too_large', e.message ?? 'image too large', { field: 'images' });
     if (r.status === 409 && e.code === 'too_many_templates') throw new HttpError(409, 'too_many_templates', e.message);
+    if (r.status === 409 && e.code === 'reenroll_required') {
+      throw new HttpError(409, 'face_reenroll_required', 'Face login was updated and needs your face again: log in with a recovery code, then set up face login again.');
+    }
     if (r.status === 400) throw new HttpError(400, 'invalid_field', e.message ?? 'invalid images', { field: 'images' });
     throw new FaceUnavailableError(`unexpected HTTP ${r.status}: ${e.code}`);
   }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { env } from '../../shared/contract.ts';
 import { loadConfig, type ConfigOf, type Setting } from '../../shared/config.ts';
 import { BACKENDS } from './engine/human.ts';
+import { CALIBRATED_THRESHOLD, DEFAULT_MODEL, FACE_MODELS } from './engine/models.ts';
 
 export const LIVENESS_MODES = ['off', 'headturn'] as const;
 export type LivenessMode = (typeof LIVENESS_MODES)[number];
@@ -20,9 +21,9 @@ export const faceSettings = {
   backend: { type: 'enum', env: env.faceBackend, default: 'wasm', options: BACKENDS, description: 'TensorFlow.js backend' },
   workers: { type: 'int', env: env.faceWorkers, default: availableParallelism(), min: 1, max: 64, description: 'inference worker threads' },
   queueMax: { type: 'int', env: 'FACE_QUEUE_MAX', default: 16, min: 0, max: 10000, description: 'images waiting for a worker before 503' },
-  // Calibrated on test/fixtures/faces (measurements.md): the lowest cosine threshold with
-  // no impostor match among 1,944 pairs; every genuine pair (lowest 0.665) still matches.
-  threshold: { type: 'number', env: 'FACE_MATCH_THRESHOLD', default: 0.65, min: 0, max: 1, description: 'cosine similarity for a match' },
+  model: { type: 'enum', env: 'FACE_MODEL', default: DEFAULT_MODEL, options: FACE_MODELS, description: 'face descriptor (test/fixtures/faces/models.md); templates of another model are not compared: their users enroll again' },
+  // 0 takes the threshold calibrated for the model on test/fixtures/faces (models.ts).
+  threshold: { type: 'number', env: 'FACE_MATCH_THRESHOLD', default: 0, min: 0, max: 1, description: "cosine similarity for a match; 0: the model's calibrated threshold" },
   maxImageBytes: { type: 'int', env: 'FACE_MAX_IMAGE_BYTES', default: 8 * 1024 * 1024, min: 1024, max: 64 * 1024 * 1024, description: 'largest image accepted' },
   maxImages: { type: 'int', env: 'FACE_MAX_IMAGES', default: 8, min: 1, max: 32, description: 'images in one request' },
   maxPixels: { type: 'int', env: 'FACE_MAX_PIXELS', default: 25_000_000, min: 10_000, max: 200_000_000, description: 'largest width x height accepted' },
@@ -42,5 +43,8 @@ export const faceSettings = {
 } as const satisfies Record<string, Setting>;
 
 export type FaceConfig = ConfigOf<typeof faceSettings>;
+
+/** The threshold in force: the one set, or the one calibrated for the model. */
+export const thresholdOf = (cfg: Pick<FaceConfig, 'threshold' | 'model'>): number => cfg.threshold || CALIBRATED_THRESHOLD[cfg.model];
 
 export const loadFaceConfig = (e: NodeJS.ProcessEnv = process.env): FaceConfig => loadConfig(faceSettings, e);

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { baseApp, finishApp, requireServiceToken } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { lazyStore } from '../../shared/store/lazy.ts';
-import type { FaceConfig } from './config.ts';
+import { thresholdOf, type FaceConfig } from './config.ts';
 import { createFaceMetrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
 import { InferencePool } from './pool/pool.ts';
 import { faceRoutes } from './routes.ts';
 import { FaceService } from './service.ts';
 import { FaceStore } from './store.ts';
+import { modelId } from './engine/models.ts';
 
 export interface FaceServer {
   /** Listens, then loads the models; resolves when ready to analyse. */
@@ -24,12 +25,12 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
   const pool = new InferencePool({
     size: cfg.workers,
     queueMax: cfg.queueMax,
-    init: { backend: cfg.backend, limits: { maxPixels: cfg.maxPixels, analysisSide: cfg.analysisSide, minSide: 64 } },
+    init: { backend: cfg.backend, model: cfg.model, limits: { maxPixels: cfg.maxPixels, analysisSide: cfg.analysisSide, minSide: 64 } },
     log,
     onQueueChange: (d) => metrics.queueDepth.set(d),
     onWait: (s) => metrics.queueWait.observe(s),
   });
-  const store = lazyStore(cfg.mongodbUri ?? cfg.databaseUrl, { dataDir: cfg.dataDir, namespace: opts.namespace, log }, FaceStore.open);
+  const store = lazyStore(cfg.mongodbUri ?? cfg.databaseUrl, { dataDir: cfg.dataDir, namespace: opts.namespace, log }, (db) => FaceStore.open(db, modelId(cfg.model)));
   const service = new FaceService(cfg, pool, store.data, metrics);
 
   const app = baseApp({
@@ -65,7 +66,7 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
         await pool.close();
         throw e;
       }
-      log.info({ port, backend: cfg.backend, workers: cfg.workers, loadMs: Math.round(pool.loadMs) }, 'face service ready');
+      log.info({ port, backend: cfg.backend, model: cfg.model, threshold: thresholdOf(cfg), workers: cfg.workers, loadMs: Math.round(pool.loadMs) }, 'face service ready');
       return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
     },
     async close() {

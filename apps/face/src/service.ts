@@ -1,14 +1,14 @@
 import { HttpError } from '../../shared/http.ts';
 import { advance, newHolds, newSteps, replayed, startState, type LivenessFailure, type Step } from './engine/challenge.ts';
 import type { DetectedFace } from './engine/detect.ts';
-import { MODEL_ID } from './engine/human.ts';
 import { bestMatch, cosine, decodeEmbedding, encodeEmbedding } from './engine/match.ts';
 import { singleFace, type Quality, type QualityGates } from './engine/quality.ts';
 import { ImageRejected } from './engine/rejection.ts';
-import type { FaceConfig } from './config.ts';
+import { thresholdOf, type FaceConfig } from './config.ts';
 import type { FaceMetrics } from './metrics.ts';
 import type { InferencePool } from './pool/pool.ts';
 import type { ChallengeDoc, FaceStore, TemplateInfo } from './store.ts';
+import { modelId } from './engine/models.ts';
 
 const emptyQuality: Quality = { faces: 0, facePx: 0, detectionScore: 0, yawDeg: 0, pitchDeg: 0, rollDeg: 0, width: 0, height: 0 };
 
@@ -47,6 +47,16 @@ export interface ChallengeProgress {
   expiresAt: string;
   /** Turn of each frame of this request that was used. */
   frames: number[];
+}
+
+/**
+ * No template of the model in use: never enrolled (404), or enrolled with a model this
+ * service no longer runs (409 reenroll_required: descriptors of two models are not comparable).
+ */
+async function notEnrolled(store: FaceStore, subject: string): Promise<HttpError> {
+  const others = await store.otherModels(subject);
+  if (others.length === 0) return new HttpError(404, 'subject_not_found', `no templates enrolled for ${subject}`);
+  return new HttpError(409, 'reenroll_required', `${subject} was enrolled with ${others.join(', ')}; this service compares ${store.model} templates only: enroll again`, { models: others });
 }
 
 const notYours = () => new HttpError(403, 'challenge_not_yours', 'this challenge was issued to another session or subject', { field: 'challengeId' });
@@ -110,7 +120,7 @@ export class FaceService {
 
   async challenge(subject: string, binding: string): Promise<ChallengeProgress> {
     const store = await this.store();
-    if ((await store.embeddings(subject)).length === 0) throw new HttpError(404, 'subject_not_found', `no templates enrolled for ${subject}`);
+    if ((await store.embeddings(subject)).length === 0) throw await notEnrolled(store, subject);
     const n = this.cfg.livenessSteps;
     const c = await store.newChallenge(subject, binding, startState(newSteps(n), newHolds(n)), this.cfg.challengeTtlSeconds);
     return this.progress(c, []);
@@ -186,7 +196,7 @@ export class FaceService {
   async verify(subject: string, images: Uint8Array[], challenge?: { id: string; binding: string }): Promise<VerifyResult> {
     const store = await this.store();
     const templates = await store.embeddings(subject);
-    if (templates.length === 0) throw new HttpError(404, 'subject_not_found', `no templates enrolled for ${subject}`);
+    if (templates.length === 0) throw await notEnrolled(store, subject);
     const result = this.cfg.liveness === 'off' ? await this.plain(subject, images, templates) : await this.headTurn(subject, images, templates, challenge, store);
     this.metrics.verifications.inc({ result: !result.liveness.passed ? 'liveness_failed' : result.match ? 'match' : 'no_match' });
     return result;
@@ -211,7 +221,7 @@ export class FaceService {
     await store.addSeenFrames(subject, completing);
     const liveness = { mode: 'headturn' as const, passed: !reason, ...(reason && { reason }), steps: st.steps, turnDeg: st.frames.map((f) => f.turnDeg) };
     if (!c.best) {
-      return { subject, match: false, score: 0, threshold: this.cfg.threshold, model: MODEL_ID, templates: templates.length, quality: emptyQuality, liveness: { ...liveness, passed: false, reason: reason ?? 'steps_not_followed', antispoof: { real: 0, live: 0 } } };
+      return { subject, match: false, score: 0, threshold: thresholdOf(this.cfg), model: store.model, templates: templates.length, quality: emptyQuality, liveness: { ...liveness, passed: false, reason: reason ?? 'steps_not_followed', antispoof: { real: 0, live: 0 } } };
     }
     const face = { embedding: decodeEmbedding(c.best.embedding), real: c.best.real, live: c.best.live } as DetectedFace;
     return this.outcome(subject, face, c.best.quality, templates, liveness);
@@ -221,10 +231,10 @@ export class FaceService {
     const score = Math.round(bestMatch(face.embedding, templates) * 1e4) / 1e4;
     return {
       subject,
-      match: liveness.passed && score >= this.cfg.threshold,
+      match: liveness.passed && score >= thresholdOf(this.cfg),
       score,
-      threshold: this.cfg.threshold,
-      model: MODEL_ID,
+      threshold: thresholdOf(this.cfg),
+      model: modelId(this.cfg.model),
       templates: templates.length,
       quality,
       liveness: { ...liveness, antispoof: { real: Math.round(face.real * 100) / 100, live: Math.round(face.live * 100) / 100 } },

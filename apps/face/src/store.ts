@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, DocumentStore } from '../../shared/store/types.ts';
 import type { HeadTurnState } from './engine/challenge.ts';
-import { MODEL_ID } from './engine/human.ts';
 import { decodeEmbedding, encodeEmbedding } from './engine/match.ts';
 import type { Quality } from './engine/quality.ts';
 
@@ -51,13 +50,16 @@ const info = ({ embedding: _e, subject: _s, ...rest }: TemplateDoc): TemplateInf
 /** The face service's data: templates per subject, and open liveness challenges. */
 export class FaceStore {
   private constructor(
+    /** The model this service runs: only its templates are compared (models.ts). */
+    readonly model: string,
     private readonly templates: Collection<TemplateDoc>,
     private readonly challenges: Collection<ChallengeDoc>,
     private readonly seen: Collection<SeenFrameDoc>,
   ) {}
 
-  static async open(store: DocumentStore): Promise<FaceStore> {
+  static async open(store: DocumentStore, model: string): Promise<FaceStore> {
     return new FaceStore(
+      model,
       await store.collection<TemplateDoc>({ name: 'face_templates', indexes: [{ fields: ['subject'] }] }),
       await store.collection<ChallengeDoc>({ name: 'face_challenges', expiresAt: 'expiresAt' }),
       await store.collection<SeenFrameDoc>({ name: 'face_seen_frames', indexes: [{ fields: ['subject'] }], expiresAt: 'expiresAt' }),
@@ -70,7 +72,7 @@ export class FaceStore {
     const docs: TemplateDoc[] = items.map((it) => ({
       id: randomUUID(),
       subject,
-      model: MODEL_ID,
+      model: this.model,
       embedding: encodeEmbedding(it.embedding),
       quality: it.quality,
       createdAt: now,
@@ -89,8 +91,29 @@ export class FaceStore {
 
   /** Embeddings of the current model only: others are not comparable. */
   async embeddings(subject: string): Promise<Float32Array[]> {
-    const docs = await this.templates.find({ subject });
-    return docs.filter((d) => d.model === MODEL_ID).map((d) => decodeEmbedding(d.embedding));
+    return (await this.templates.find({ subject, model: this.model })).map((d) => decodeEmbedding(d.embedding));
+  }
+
+  /** Models of the subject's templates other than the current one (enrolled before a model change). */
+  async otherModels(subject: string): Promise<string[]> {
+    return [...new Set((await this.templates.find({ subject })).map((d) => d.model).filter((m) => m !== this.model))];
+  }
+
+  /** Templates per model, and how many subjects have them: what an operator checks before and after a model change. */
+  async modelCounts(): Promise<{ model: string; templates: number; subjects: number }[]> {
+    const by = new Map<string, { templates: number; subjects: Set<string> }>();
+    for (const d of await this.templates.find({})) {
+      const m = by.get(d.model) ?? { templates: 0, subjects: new Set<string>() };
+      m.templates++;
+      m.subjects.add(d.subject);
+      by.set(d.model, m);
+    }
+    return [...by].map(([model, m]) => ({ model, templates: m.templates, subjects: m.subjects.size })).sort((a, b) => a.model.localeCompare(b.model));
+  }
+
+  /** Deletes every template of one model: their subjects enroll again with the current one. */
+  deleteModel(model: string): Promise<number> {
+    return this.templates.deleteMany({ model });
   }
 
   async deleteSubject(subject: string): Promise<number> {

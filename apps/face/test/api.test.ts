@@ -16,13 +16,13 @@ describe('enroll and verify with real photographs', () => {
 
     const same = await call('POST', '/v1/subjects/yale/verify', images(face('yale-4.jpg')));
     expect(same.status).toBe(200);
-    expect(same.body).toMatchObject({ match: true, threshold: 0.65, model: 'human-3.3.6/faceres', templates: 2, liveness: { mode: 'off' } });
-    expect(same.body.score).toBeGreaterThanOrEqual(0.65);
+    expect(same.body).toMatchObject({ match: true, threshold: 0.642, model: 'human-3.3.6/faceres', templates: 2, liveness: { mode: 'off' } });
+    expect(same.body.score).toBeGreaterThanOrEqual(0.642);
 
     for (const other of ['grid-05.jpg', 'messi-1.jpg', 'astronaut-1.jpg']) {
       const r = await call('POST', '/v1/subjects/yale/verify', images(face(other)));
       expect(r.body.match, other).toBe(false);
-      expect(r.body.score, other).toBeLessThan(0.65);
+      expect(r.body.score, other).toBeLessThan(0.642);
     }
   });
 

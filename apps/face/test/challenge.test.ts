@@ -68,17 +68,13 @@ describe('head-turn challenge rules', () => {
     expect(st.current).toBe(2);
   });
 
-  it('refuses the same picture mirrored, and a cut to another picture', () => {
+  it('refuses the same picture mirrored', () => {
     const st = startState(['turn_left', 'turn_right'], [0, 0]);
     const a = scene();
     const flipped = new Uint8Array(256).map((_, i) => a[(i & ~15) + 15 - (i & 15)]!);
     advance(st, [{ ...obs(0), scene: a }], 0, rules);
     advance(st, [{ ...obs(1), scene: flipped }], 100, rules);
     expect(st.failed).toBe('mirrored_frames');
-    const cut = startState(['turn_left', 'turn_right'], [0, 0]);
-    advance(cut, [{ ...obs(0), scene: a }], 0, rules);
-    advance(cut, [{ ...obs(0), scene: new Uint8Array(256).map((_, i) => (i * 37) % 256) }], 100, rules);
-    expect(cut.failed).toBe('not_one_capture');
   });
 
   it('asks for every direction, in random order, after a hidden rest of 0.6 to 1.6 s', () => {

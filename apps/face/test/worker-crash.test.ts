@@ -10,7 +10,7 @@ it('a worker that dies fails only its own image; the pool replaces it and goes o
   const pool = new InferencePool({
     size: 1,
     queueMax: 4,
-    init: { backend: 'wasm', limits: { maxPixels: 25e6, analysisSide: 640, minSide: 64 } },
+    init: { backend: 'wasm', model: 'faceres', limits: { maxPixels: 25e6, analysisSide: 640, minSide: 64 } },
     log: createLogger('test', 'silent'),
   });
   await pool.start();

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config, Human } from '@vladmandic/human';
+import { MODEL_SPECS, modelId, modelsDirOf, type FaceModel } from './models.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -18,8 +19,8 @@ const NATIVE: Record<Exclude<Backend, 'wasm'>, { pkg: string; entry: string }> =
 export const humanDist = () => path.dirname(require.resolve('@vladmandic/human'));
 export const modelsDir = () => path.join(humanDist(), '..', 'models');
 
-/** The identifier of the embedding model: templates from another model are not comparable. */
-export const MODEL_ID = 'human-3.3.6/faceres';
+/** The identifier of the default embedding model (templates record theirs: models.ts). */
+export const MODEL_ID = modelId('faceres');
 
 /**
  * Node 20's fetch cannot read file:// URLs, and tfjs loads model files with fetch.
@@ -43,7 +44,7 @@ function installFileFetch(): void {
  * Caching and frame skipping are for video in a browser: a server must analyse every
  * image on its own, or results leak between requests.
  */
-export function humanConfig(backend: Backend): Partial<Config> {
+export function humanConfig(backend: Backend, model: FaceModel = 'faceres'): Partial<Config> {
   const noSkip = { skipFrames: 0, skipTime: 0 };
   return {
     backend,
@@ -73,12 +74,13 @@ export function humanConfig(backend: Backend): Partial<Config> {
       liveness: { enabled: true, ...noSkip },
       attention: { enabled: false },
       gear: { enabled: false },
+      ...MODEL_SPECS[model].face(modelsDirOf(model)),
     },
   } as Partial<Config>;
 }
 
 /** Loads human for a backend, failing with a message that says what is missing. */
-export async function loadHuman(backend: Backend): Promise<Human> {
+export async function loadHuman(backend: Backend, model: FaceModel = 'faceres'): Promise<Human> {
   let entry = path.join(humanDist(), 'human.node-wasm.js');
   if (backend !== 'wasm') {
     const native = NATIVE[backend];
@@ -94,7 +96,7 @@ export async function loadHuman(backend: Backend): Promise<Human> {
   }
   installFileFetch();
   const { Human: HumanClass } = require(entry) as { Human: new (c: Partial<Config>) => Human };
-  const human = new HumanClass(humanConfig(backend));
+  const human = new HumanClass(humanConfig(backend, model));
   await human.load();
   return human;
 }

@@ -2,9 +2,11 @@ import type { Backend } from '../engine/human.ts';
 import type { DecodeLimits } from '../engine/decode.ts';
 import type { Detection } from '../engine/detect.ts';
 import type { RejectReason } from '../engine/rejection.ts';
+import type { FaceModel } from '../engine/models.ts';
 
 export interface WorkerInit {
   backend: Backend;
+  model: FaceModel;
   limits: DecodeLimits;
 }
 

@@ -12,7 +12,7 @@ const send = (m: FromWorker) => port.postMessage(m);
 
 try {
   const started = performance.now();
-  const human = await loadHuman(init.backend);
+  const human = await loadHuman(init.backend, init.model);
   // human.warmup() does nothing without tfjs-node: one real detection compiles the kernels.
   await detectFaces(human, { data: new Uint8Array(64 * 64 * 3), width: 64, height: 64, original: { width: 64, height: 64, format: 'raw' } });
   send({ type: 'ready', loadMs: performance.now() - started, backend: human.tf.getBackend() });

@@ -24,8 +24,14 @@ const WEAK_PASSWORD = {
 };
 
 const FACE_MISMATCH = {
-  steps_not_followed: 'We could not see both head turns in the order asked. Try again, and turn your head a little further each time.',
+  steps_not_followed: 'We could not see every head turn asked. Try again, and turn your head a little further each time.',
+  wrong_turn: 'You turned the other way than asked. Try again, and follow the arrow.',
+  moved_too_soon: 'Wait for each prompt before you turn your head. Try again.',
+  too_slow: 'We did not see the asked turn in time. Try again, and turn your head slowly but clearly.',
+  too_many_frames: 'That took too long. Try again.',
   different_people: 'The pictures did not all show the same person. Try again, alone in the picture.',
+  mirrored_frames: 'The check could not be completed. Try again with your own camera, or use a recovery code.',
+  replayed_frames: 'The check could not be completed. Try again with your own camera, or use a recovery code.',
   no_frontal_frame: 'We need to see you look straight at the camera first. Try again.',
 };
 
@@ -65,6 +71,9 @@ export function messageFor(e) {
       return `Please check the ${FIELDS[/** @type {keyof typeof FIELDS} */ (e.field)] || e.field || 'form'}${e.message ? `: ${e.message}` : '.'}`;
     case 'face_mismatch':
       return FACE_MISMATCH[/** @type {keyof typeof FACE_MISMATCH} */ (e.reason)] || 'Your face did not match. Try again, or use a recovery code.';
+    case 'face_reenroll_required':
+    case 'face_not_enrolled':
+      return 'Face login was updated and needs your face again: use a recovery code to log in, then set up face login again.';
     case 'image_rejected':
       return REASON_GUIDANCE[/** @type {keyof typeof REASON_GUIDANCE} */ (e.reason)] || 'The camera picture could not be used. Try again.';
     case 'face_throttled':

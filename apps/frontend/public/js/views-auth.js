@@ -36,8 +36,11 @@ export function recoveryView(root) {
   });
 }
 
-/** How the head-turn is captured: frames about 3 per second, at most 8 in all (API.md). */
-export const CAPTURE = { frontalFrames: 2, framesPerStep: 3, settleMs: 500, everyMs: 400, stepTailMs: 200 };
+/**
+ * How the head-turn is captured (API.md): two frames 120 ms apart per request, one
+ * request at a time, so the server sees each turn on its way, about 6 frames a second.
+ */
+export const CAPTURE = { framesPerRequest: 2, everyMs: 120 };
 
 /**
  * The face step of a login: live guidance until the face is clear, then the head-turn
@@ -112,51 +115,60 @@ export function faceView(root) {
 }
 
 /**
+ * The head-turn check, frame by frame: the server says, after each request, whether to
+ * look at the camera or which turn to make now; the steps appear one at a time.
  * @param {import('./camera.js').Camera} camera
  * @param {HTMLOListElement} stepsEl
  * @param {() => boolean} gone the user left the view
  */
 async function headTurnLogin(camera, stepsEl, gone) {
   camera.say('Preparing the face check…');
-  const challenge = await api('POST', '/login/face/challenge');
-  if (challenge.mode === 'off' || !challenge.id) {
+  let progress = await api('POST', '/login/face/challenge');
+  if (progress.mode === 'off' || !progress.id) {
     camera.say('Look straight at the camera. Checking…');
     return api('POST', '/login/face', { images: [camera.capture()] });
   }
-  /** @type {string[]} */
-  const steps = challenge.steps;
   stepsEl.replaceChildren(
-    ...steps.map((s) => {
+    ...Array.from({ length: progress.steps }, (_, i) => {
       const li = document.createElement('li');
-      li.textContent = stepText(s);
+      li.textContent = `Turn ${i + 1}`;
       return li;
     }),
   );
   stepsEl.hidden = false;
-  const frames = [];
-  camera.say('Look straight at the camera.');
-  camera.cue('Look straight at the camera');
-  for (let i = 0; i < CAPTURE.frontalFrames; i++) {
-    frames.push(camera.capture());
-    await sleep(i < CAPTURE.frontalFrames - 1 ? CAPTURE.everyMs : 100);
-  }
-  for (const [i, step] of steps.entries()) {
+  while (progress.phase !== 'complete' && progress.phase !== 'failed') {
     if (gone()) throw new Error('left');
-    const li = /** @type {HTMLElement} */ (stepsEl.children[i]);
-    li.setAttribute('aria-current', 'step');
-    // The preview is mirrored: a turn to the user's own left moves their face to the screen's left.
-    camera.cue(`${step === 'turn_left' ? '←' : '→'} ${stepText(step)}`);
-    camera.say(`${stepText(step)}.`);
-    await sleep(CAPTURE.settleMs);
-    for (let k = 0; k < CAPTURE.framesPerStep; k++) {
-      frames.push(camera.capture());
-      if (k < CAPTURE.framesPerStep - 1) await sleep(CAPTURE.everyMs);
+    [...stepsEl.children].forEach((li, i) => {
+      li.classList.toggle('done', i < progress.done);
+      if (i === progress.done && progress.phase === 'turn') {
+        li.setAttribute('aria-current', 'step');
+        li.textContent = stepText(progress.step);
+      } else li.removeAttribute('aria-current');
+    });
+    if (progress.phase === 'turn') {
+      // The preview is mirrored: a turn to the user's own left moves their face to the screen's left.
+      camera.cue(`${progress.step === 'turn_left' ? '←' : '→'} ${stepText(progress.step)}`);
+      camera.say(`${stepText(progress.step)}, slowly.`);
+    } else {
+      camera.cue('Look straight at the camera');
+      camera.say(progress.done === 0 ? 'Look straight at the camera.' : 'Good. Now look straight at the camera again.', 'ok');
     }
-    await sleep(CAPTURE.stepTailMs);
-    li.removeAttribute('aria-current');
-    li.classList.add('done');
+    const frames = [];
+    for (let k = 0; k < CAPTURE.framesPerRequest; k++) {
+      if (k > 0) await sleep(CAPTURE.everyMs);
+      frames.push(camera.capture());
+    }
+    try {
+      progress = await api('POST', '/login/face/frames', { images: frames });
+    } catch (e) {
+      // A frame without a usable face: say why, and keep going with the next ones.
+      if (/** @type {any} */ (e).code !== 'image_rejected') throw e;
+      camera.say(messageFor(e), 'bad');
+      await sleep(CAPTURE.everyMs);
+    }
   }
+  [...stepsEl.children].forEach((li, i) => li.classList.toggle('done', i < progress.done));
   camera.cue(null);
   camera.say('Checking…');
-  return api('POST', '/login/face', { images: frames, challengeId: challenge.id });
+  return api('POST', '/login/face', { challengeId: progress.id });
 }
