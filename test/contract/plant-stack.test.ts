@@ -84,8 +84,14 @@ describe.each(plantIds())('%s: every service starts, and is ready, with the envi
     // And they work together: the dashboard's origin reaches auth, auth reaches face.
     const session = await fetch(`${frontendUrl}/api/session`);
     expect(session.status).toBe(200);
-    const check = await fetch(`${faceUrl}/v1/liveness/challenges`, { method: 'POST', headers: { authorization: `Bearer ${env.auth[names.faceServiceToken]}` } });
-    expect([201, 409]).toContain(check.status);
+    // Auth's credential is accepted by face: a challenge for nobody enrolled is 404 (liveness
+    // on) or 409 (liveness off), never 401.
+    const check = await fetch(`${faceUrl}/v1/liveness/challenges`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.auth[names.faceServiceToken]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: 'contract-check', binding: 'contract-check-binding' }),
+    });
+    expect([404, 409], await check.text()).toContain(check.status);
 
     for (const s of running.splice(0).reverse()) await s.close();
   }, 120_000);
