@@ -7,8 +7,8 @@ import sharp from 'sharp';
 import { createLogger } from '../../apps/shared/log.ts';
 import { loadFaceConfig, thresholdOf, type FaceConfig } from '../../apps/face/src/config.ts';
 import type { DetectedFace } from '../../apps/face/src/engine/detect.ts';
-import { MODEL_ID } from '../../apps/face/src/engine/human.ts';
 import { cosine } from '../../apps/face/src/engine/match.ts';
+import { modelId } from '../../apps/face/src/engine/models.ts';
 import { singleFace } from '../../apps/face/src/engine/quality.ts';
 import { ImageRejected } from '../../apps/face/src/engine/rejection.ts';
 import { createFaceServer, type FaceServer } from '../../apps/face/src/server.ts';
@@ -483,7 +483,7 @@ export async function benchFace(ctx: BenchContext): Promise<Row[]> {
     for (const s of open) await s.close().catch(() => undefined);
   }
   ctx.note(
-    `face engine: ${MODEL_ID} on tfjs wasm (SIMD, one thread per worker), sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}, libvips concurrency ${sharp.concurrency()}, ` +
+    `face engine: ${modelId(faceConfig(1).model)} on tfjs wasm (SIMD, one thread per worker), sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}, libvips concurrency ${sharp.concurrency()}, ` +
       `UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? 'unset (4)'}, ${cpus().length} CPUs; FACE_QUEUE_MAX 10000, FACE_LIVENESS off, pglite:memory store; client = fetch in the bench process (keep-alive).`,
   );
   return rows;

@@ -7,11 +7,13 @@ export const SUBJECT = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const invalid = (field: string, message: string) => new HttpError(400, 'invalid_field', `${field}: ${message}`, { field });
 
-export function subjectOf(req: Request): string {
-  const s = String(req.params.subject);
-  if (!SUBJECT.test(s)) throw new HttpError(400, 'invalid_subject', 'subject: 1 to 128 letters, digits or ._:-', { field: 'subject' });
-  return s;
+function validSubject(v: unknown): string {
+  if (typeof v !== 'string' || !SUBJECT.test(v)) throw new HttpError(400, 'invalid_subject', 'subject: 1 to 128 letters, digits or ._:-', { field: 'subject' });
+  return v;
 }
+
+/** The subject in the path. */
+export const subjectOf = (req: Request): string => validSubject(String(req.params.subject));
 
 /**
  * Images come as JSON `{ "images": ["<base64 or data URL>", ...] }` or, one at a time,
@@ -54,8 +56,4 @@ export function bindingOf(req: Request): string {
 }
 
 /** The subject a challenge is for, from the body. */
-export function bodySubjectOf(req: Request): string {
-  const v = (req.body as Record<string, unknown> | undefined)?.subject;
-  if (typeof v !== 'string' || !SUBJECT.test(v)) throw new HttpError(400, 'invalid_subject', 'subject: 1 to 128 letters, digits or ._:-', { field: 'subject' });
-  return v;
-}
+export const bodySubjectOf = (req: Request): string => validSubject((req.body as Record<string, unknown> | undefined)?.subject);

@@ -1,5 +1,5 @@
 import { HttpError } from '../../shared/http.ts';
-import { advance, newHolds, newSteps, replayed, startState, type LivenessFailure, type Step } from './engine/challenge.ts';
+import { advance, completingFrames, newHolds, newSteps, replayed, startState, type LivenessFailure, type Step } from './engine/challenge.ts';
 import type { DetectedFace } from './engine/detect.ts';
 import { bestMatch, cosine, decodeEmbedding, encodeEmbedding } from './engine/match.ts';
 import { singleFace, type Quality, type QualityGates } from './engine/quality.ts';
@@ -215,10 +215,9 @@ export class FaceService {
     // Judged once, whatever the verdict: a second look at the same answer is a replay.
     await store.endChallenge(c.id);
     const st = c.state;
-    const completing = st.frames.filter((f) => f.completes).map((f) => f.scene);
     let reason: LivenessFailure | undefined = st.failed ?? (st.current < st.steps.length ? 'steps_not_followed' : undefined);
     if (!reason && replayed(st, await store.seenFrames(subject))) reason = 'replayed_frames';
-    await store.addSeenFrames(subject, completing);
+    await store.addSeenFrames(subject, completingFrames(st).map((f) => f.scene));
     const liveness = { mode: 'headturn' as const, passed: !reason, ...(reason && { reason }), steps: st.steps, turnDeg: st.frames.map((f) => f.turnDeg) };
     if (!c.best) {
       return { subject, match: false, score: 0, threshold: thresholdOf(this.cfg), model: store.model, templates: templates.length, quality: emptyQuality, liveness: { ...liveness, passed: false, reason: reason ?? 'steps_not_followed', antispoof: { real: 0, live: 0 } } };

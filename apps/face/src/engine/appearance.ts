@@ -1,28 +1,24 @@
 import type { DecodedImage } from './decode.ts';
 
 /**
- * Small grayscale thumbnails of a frame and of its face: enough to tell the same picture
+ * A small grayscale thumbnail of a frame: enough to tell the same picture
  * (a replayed frame, a mirrored copy, a still held up) from a new capture, and far too
  * little to show who someone is. They are what the liveness check keeps of each frame.
  */
 export const THUMB_SIDE = 16;
 
-/** Area-averaged luma (BT.601) of a region, THUMB_SIDE x THUMB_SIDE. */
-export function thumbnail(img: Pick<DecodedImage, 'data' | 'width' | 'height'>, box?: readonly [number, number, number, number]): Uint8Array {
-  const [bx, by, bw, bh] = box ?? [0, 0, img.width, img.height];
-  const x0 = Math.max(0, Math.floor(bx));
-  const y0 = Math.max(0, Math.floor(by));
-  const x1 = Math.min(img.width, Math.ceil(bx + bw));
-  const y1 = Math.min(img.height, Math.ceil(by + bh));
+/** Area-averaged luma (BT.601) of the whole frame, THUMB_SIDE x THUMB_SIDE. */
+export function thumbnail(img: Pick<DecodedImage, 'data' | 'width' | 'height'>): Uint8Array {
+  const { width, height } = img;
   const out = new Uint8Array(THUMB_SIDE * THUMB_SIDE);
-  if (x1 <= x0 || y1 <= y0) return out;
+  if (width === 0 || height === 0) return out;
   const sums = new Float64Array(out.length);
   const counts = new Uint32Array(out.length);
-  for (let y = y0; y < y1; y++) {
-    const ty = Math.min(THUMB_SIDE - 1, Math.floor(((y - y0) * THUMB_SIDE) / (y1 - y0)));
-    for (let x = x0; x < x1; x++) {
-      const tx = Math.min(THUMB_SIDE - 1, Math.floor(((x - x0) * THUMB_SIDE) / (x1 - x0)));
-      const p = (y * img.width + x) * 3;
+  for (let y = 0; y < height; y++) {
+    const ty = Math.min(THUMB_SIDE - 1, Math.floor((y * THUMB_SIDE) / height));
+    for (let x = 0; x < width; x++) {
+      const tx = Math.min(THUMB_SIDE - 1, Math.floor((x * THUMB_SIDE) / width));
+      const p = (y * width + x) * 3;
       sums[ty * THUMB_SIDE + tx]! += 0.299 * img.data[p]! + 0.587 * img.data[p + 1]! + 0.114 * img.data[p + 2]!;
       counts[ty * THUMB_SIDE + tx]! += 1;
     }

@@ -204,6 +204,9 @@ export function advance(state: HeadTurnState, observations: Observation[], now: 
  * answers: a replay of an earlier login shows its turns again, picture for picture.
  */
 export function replayed(state: HeadTurnState, seen: Uint8Array[]): boolean {
-  const completing = state.frames.filter((f) => f.completes);
+  const completing = completingFrames(state);
   return completing.length > 0 && completing.every((f) => seen.some((s) => difference(scene(f), s) < REPLAY_LIMIT));
 }
+
+/** The frames that completed a step: what is kept to recognise replays. */
+export const completingFrames = (state: HeadTurnState): FrameRecord[] => state.frames.filter((f) => f.completes);

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config, Human } from '@vladmandic/human';
-import { MODEL_SPECS, modelId, modelsDirOf, type FaceModel } from './models.ts';
+import { MODEL_SPECS, modelsDirOf, type FaceModel } from './models.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -18,9 +18,6 @@ const NATIVE: Record<Exclude<Backend, 'wasm'>, { pkg: string; entry: string }> =
 
 export const humanDist = () => path.dirname(require.resolve('@vladmandic/human'));
 export const modelsDir = () => path.join(humanDist(), '..', 'models');
-
-/** The identifier of the default embedding model (templates record theirs: models.ts). */
-export const MODEL_ID = modelId('faceres');
 
 /**
  * Node 20's fetch cannot read file:// URLs, and tfjs loads model files with fetch.
