@@ -22,6 +22,7 @@ export const env = {
   faceBackend: 'FACE_BACKEND',
   faceWorkers: 'FACE_WORKERS',
   faceLiveness: 'FACE_LIVENESS',
+  faceModel: 'FACE_MODEL',
   authServiceUrl: 'AUTH_SERVICE_URL',
   authCookieSecure: 'AUTH_COOKIE_SECURE',
   authSessionIdleMinutes: 'AUTH_SESSION_IDLE_MINUTES',
@@ -33,6 +34,16 @@ export const secretKeys = {
   mongodbUri: 'mongodb-uri',
   faceServiceToken: 'face-service-token',
 } as const;
+
+/**
+ * The face descriptors a plant may choose, and the default. Why these two, and not the
+ * other models human can load, is measured in test/fixtures/faces/models.md and argued in
+ * apps/face/src/engine/models.ts.
+ */
+export const faceModels = { options: ['faceres', 'faceres-deep'], default: 'faceres' } as const;
+
+/** Liveness checks the face service runs at verify. */
+export const livenessModes = { options: ['headturn', 'off'], default: 'headturn' } as const;
 
 /** Face inference backends: wasm everywhere, tfjs-node-gpu on GPU sites. */
 export const faceBackend = { cpu: 'wasm', gpu: 'tensorflow-gpu' } as const;

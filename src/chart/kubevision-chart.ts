@@ -57,6 +57,7 @@ export class KubeVisionChart extends KubeVisionChartBase {
         // Not the node's CPU count: a container would start a worker per host core.
         { name: env.faceWorkers, value: t.value('.Values.face.workers | quote') },
         { name: env.faceLiveness, value: t.value('.Values.face.liveness | quote') },
+        { name: env.faceModel, value: t.value('.Values.face.model | quote') },
       ],
     });
     new MongoDb(this);

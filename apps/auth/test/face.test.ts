@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { answer, CLIP_TIMING, CLIP_TURN_DEG, followingCamera, segment, TURNS_A, type Camera, type Progress } from '../../../test/support/webcam-clips.ts';
 import { FACE_TOKEN, PASSWORD, authStack, type AuthStack, type Browser } from './support.ts';
 
@@ -169,6 +170,33 @@ describe('face as a second factor (liveness off)', () => {
     const deleting = await b.del('/api/me', { password: PASSWORD });
     expect(deleting.status, 'face data cannot be erased now: nothing is deleted').toBe(503);
     expect((await b.get('/api/me')).status).toBe(200);
+  });
+});
+
+describe('after the plant changes the face model (face.model)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kv-auth-model-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const stack = authStack({ face: true, faceEnv: { DATABASE_URL: `pglite://${dir}`, FACE_MODEL: 'faceres' } });
+
+  it('the face step says to enroll again instead of comparing across models; a recovery code gets the user in to do it', { timeout: 180_000 }, async () => {
+    const s = stack();
+    const { email, recoveryCodes } = await enrolledUser(s);
+    await s.restartFace({ FACE_MODEL: 'faceres-deep' });
+
+    const b = await passwordStep(s, email);
+    const r = await b.post('/api/login/face', { images: [photo('yale-4.jpg')] });
+    expect(r.status, JSON.stringify(r.body)).toBe(409);
+    expect(r.body.error).toMatchObject({ code: 'face_reenroll_required', message: expect.stringMatching(/recovery code, then in your profile turn face login off and set it up again/) });
+    // No access yet: the user still has to get past the second factor.
+    expect((await b.get('/api/me')).body.error.code).toBe('second_factor_required');
+
+    expect((await b.post('/api/login/recovery', { code: recoveryCodes[0] })).status).toBe(200);
+    expect((await b.del('/api/me/face', { password: PASSWORD })).status).toBe(200);
+    const again = await b.post('/api/me/face', { images: [photo('yale-1.jpg'), photo('yale-2.jpg')] });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    const next = await passwordStep(s, email);
+    const ok = await next.post('/api/login/face', { images: [photo('yale-4.jpg')] });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
   });
 });
 

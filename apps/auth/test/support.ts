@@ -30,6 +30,8 @@ export interface AuthStack {
   face?: FaceServer;
   faceUrl?: string;
   clock: TestClock;
+  /** Restarts the face service at the same address with these settings on top (a plant's upgrade). */
+  restartFace: (faceEnv: Record<string, string>) => Promise<void>;
   browser: (headers?: Record<string, string>) => Promise<Browser>;
   /** Registers (and stays logged in as) a new user. */
   user: (over?: Partial<{ email: string; password: string; name: string }>) => Promise<{ b: Browser; email: string; password: string; id: string }>;
@@ -50,13 +52,19 @@ export function authStack(opts: { face?: boolean; env?: Record<string, string>; 
     const log = createLogger('auth-test', 'silent');
     let face: FaceServer | undefined;
     let faceUrl = 'http://127.0.0.1:9';
+    const faceEnv = (port: string, over: Record<string, string> = {}) => ({ FACE_SERVICE_TOKEN: FACE_TOKEN, PORT: port, HOST: '127.0.0.1', DATABASE_URL: 'pglite:memory', FACE_WORKERS: '2', FACE_LIVENESS: 'off', ...opts.faceEnv, ...over });
     if (opts.face) {
-      face = createFaceServer(
-        loadFaceConfig({ FACE_SERVICE_TOKEN: FACE_TOKEN, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'pglite:memory', FACE_WORKERS: '2', FACE_LIVENESS: 'off', ...opts.faceEnv }),
-        { log },
-      );
+      face = createFaceServer(loadFaceConfig(faceEnv('0')), { log });
       faceUrl = (await face.start()).url;
     }
+    const restartFace = async (over: Record<string, string>) => {
+      if (!stack?.face) throw new Error('restartFace: this stack runs no face service');
+      await stack.face.close();
+      stack.face = undefined;
+      const next = createFaceServer(loadFaceConfig(faceEnv(new URL(faceUrl).port, over)), { log });
+      await next.start();
+      stack.face = next;
+    };
     const clock = testClock();
     const cfg = loadAuthConfig({
       PORT: '0',
@@ -79,7 +87,7 @@ export function authStack(opts: { face?: boolean; env?: Record<string, string>; 
       if (r.status !== 201) throw new Error(`register failed: ${JSON.stringify(r.body)}`);
       return { b, email, password, id: r.body.user.id as string };
     };
-    stack = { url, auth, face, faceUrl, clock, browser, user };
+    stack = { url, auth, face, faceUrl, clock, restartFace, browser, user };
   }, 90_000);
   afterAll(async () => {
     await stack?.auth.close();

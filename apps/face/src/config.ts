@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { env } from '../../shared/contract.ts';
+import { env, livenessModes } from '../../shared/contract.ts';
 import { loadConfig, type ConfigOf, type Setting } from '../../shared/config.ts';
 import { BACKENDS } from './engine/human.ts';
 import { CALIBRATED_THRESHOLD, DEFAULT_MODEL, FACE_MODELS } from './engine/models.ts';
 
-export const LIVENESS_MODES = ['off', 'headturn'] as const;
+export const LIVENESS_MODES = livenessModes.options;
 export type LivenessMode = (typeof LIVENESS_MODES)[number];
 
 /**
@@ -21,7 +21,7 @@ export const faceSettings = {
   backend: { type: 'enum', env: env.faceBackend, default: 'wasm', options: BACKENDS, description: 'TensorFlow.js backend' },
   workers: { type: 'int', env: env.faceWorkers, default: availableParallelism(), min: 1, max: 64, description: 'inference worker threads' },
   queueMax: { type: 'int', env: 'FACE_QUEUE_MAX', default: 16, min: 0, max: 10000, description: 'images waiting for a worker before 503' },
-  model: { type: 'enum', env: 'FACE_MODEL', default: DEFAULT_MODEL, options: FACE_MODELS, description: 'face descriptor (test/fixtures/faces/models.md); templates of another model are not compared: their users enroll again' },
+  model: { type: 'enum', env: env.faceModel, default: DEFAULT_MODEL, options: FACE_MODELS, description: 'face descriptor (test/fixtures/faces/models.md); templates of another model are not compared: their users enroll again' },
   // 0 takes the threshold calibrated for the model on test/fixtures/faces (models.ts).
   threshold: { type: 'number', env: 'FACE_MATCH_THRESHOLD', default: 0, min: 0, max: 1, description: "cosine similarity for a match; 0: the model's calibrated threshold" },
   maxImageBytes: { type: 'int', env: 'FACE_MAX_IMAGE_BYTES', default: 8 * 1024 * 1024, min: 1024, max: 64 * 1024 * 1024, description: 'largest image accepted' },
@@ -34,7 +34,7 @@ export const faceSettings = {
   maxPitchDeg: { type: 'number', env: 'FACE_MAX_PITCH_DEG', default: 25, min: 0, max: 90, description: 'frontal: largest nod' },
   maxRollDeg: { type: 'number', env: 'FACE_MAX_ROLL_DEG', default: 30, min: 0, max: 90, description: 'frontal: largest tilt' },
   maxTemplates: { type: 'int', env: 'FACE_MAX_TEMPLATES', default: 10, min: 1, max: 100, description: 'templates a subject may have' },
-  liveness: { type: 'enum', env: env.faceLiveness, default: 'headturn', options: LIVENESS_MODES, description: 'active liveness check on verify' },
+  liveness: { type: 'enum', env: env.faceLiveness, default: livenessModes.default, options: LIVENESS_MODES, description: 'active liveness check on verify' },
   turnDeg: { type: 'number', env: 'FACE_LIVENESS_TURN_DEG', default: 15, min: 5, max: 60, description: 'head turn a challenge step needs, from the first frontal frame' },
   livenessSteps: { type: 'int', env: 'FACE_LIVENESS_STEPS', default: 3, min: 2, max: 6, description: 'head turns a challenge asks for, in random order' },
   stepSeconds: { type: 'int', env: 'FACE_LIVENESS_STEP_SECONDS', default: 10, min: 2, max: 60, description: 'time to make one asked turn' },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadFaceConfig } from '../src/config.ts';
 import { HTTP_PORT, probes } from '../../shared/contract.ts';
-import { appContainer, containerEnv, plantChartDir, plantIds, template } from '../../../test/support/plants.ts';
+import { FACE_MODELS, DEFAULT_MODEL } from '../src/engine/models.ts';
+import { appContainer, containerEnv, helm, plantChartDir, plantIds, template } from '../../../test/support/plants.ts';
 
 describe.each(plantIds())('the chart of %s and the face service agree', (id) => {
   it('the environment the chart gives the face pods is a valid face configuration', async () => {
@@ -17,5 +18,22 @@ describe.each(plantIds())('the chart of %s and the face service agree', (id) => 
     expect(container.readinessProbe.httpGet.path).toBe(probes.readiness);
     expect(container.livenessProbe.httpGet.path).toBe(probes.liveness);
     expect(cfg.backend).toBe(id === 'linz-assembly' ? 'tensorflow-gpu' : 'wasm');
+    expect(cfg.model).toBe(DEFAULT_MODEL);
+  });
+});
+
+describe('face.model', () => {
+  const chart = plantChartDir(plantIds()[0]!);
+  it.each(FACE_MODELS)('%s in the values is the model the face service loads', async (model) => {
+    const objs = await template(chart, ['--set', `face.model=${model}`]);
+    const env = containerEnv(appContainer(objs, 'face'), (name) => (name === 'MONGODB_URI' ? 'mongodb://db/kv' : 'from-a-secret'));
+    expect(loadFaceConfig(env).model).toBe(model);
+  });
+
+  it('a model the service does not offer is refused by the chart, naming the key', async () => {
+    // mobilefacenet is measured but not offered (it scores every pair about 1.0).
+    const r = await helm(['template', 'kv', chart, '--set', 'face.model=mobilefacenet']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('face.model must be one of the following: "faceres", "faceres-deep"');
   });
 });

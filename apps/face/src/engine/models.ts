@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { faceModels } from '../../../shared/contract.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -17,14 +18,14 @@ export type FaceModel = (typeof MEASURED_MODELS)[number];
  * offered: through human 3.3.6's mobilefacenet module every pair of faces scores about
  * 1.000 (models.md), so they would match anyone.
  */
-export const FACE_MODELS = ['faceres', 'faceres-deep'] as const satisfies readonly FaceModel[];
+export const FACE_MODELS = faceModels.options satisfies readonly FaceModel[];
 
 /**
  * Chosen by the numbers (models.md, 2026-12-01): faceres separates the fixture pairs
  * (EER 0.0%, d-prime 7.05) better than faceres-deep (EER 0.4%, d-prime 5.32, FNMR 6.9% at
  * FMR 0) at the same latency, so it stays.
  */
-export const DEFAULT_MODEL = 'faceres' satisfies (typeof FACE_MODELS)[number];
+export const DEFAULT_MODEL = faceModels.default satisfies (typeof FACE_MODELS)[number];
 
 /**
  * Cosine thresholds calibrated on the fixtures (models.md): between the highest impostor
@@ -77,7 +78,7 @@ export function modelsDirOf(model: FaceModel): string {
   try {
     resolved = require.resolve(probe);
   } catch {
-    throw new Error(`FACE_MODEL=${model} needs ${pkg}, which is not installed here (the face image carries faceres only)`);
+    throw new Error(`FACE_MODEL=${model} needs ${pkg}, which is not installed here (npm ci installs it for development; the face image carries the files of every model FACE_MODEL offers, src/images/runtime-manifest.mjs models)`);
   }
   return pkg === '@vladmandic/human' ? path.join(path.dirname(resolved), '..', 'models') : path.join(path.dirname(resolved), 'models');
 }

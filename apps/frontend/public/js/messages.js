@@ -73,7 +73,7 @@ export function messageFor(e) {
       return FACE_MISMATCH[/** @type {keyof typeof FACE_MISMATCH} */ (e.reason)] || 'Your face did not match. Try again, or use a recovery code.';
     case 'face_reenroll_required':
     case 'face_not_enrolled':
-      return 'Face login was updated and needs your face again: use a recovery code to log in, then set up face login again.';
+      return 'Face login was updated and needs your face again: use a recovery code to log in, then in your profile turn face login off and set it up again.';
     case 'image_rejected':
       return REASON_GUIDANCE[/** @type {keyof typeof REASON_GUIDANCE} */ (e.reason)] || 'The camera picture could not be used. Try again.';
     case 'face_throttled':
