@@ -23,7 +23,7 @@ describe('face service configuration', () => {
       'FACE_BACKEND: must be one of wasm, tensorflow, tensorflow-gpu (got "cuda")',
       'FACE_WORKERS: must be a whole number from 1 to 64 (got "many")',
       'FACE_MATCH_THRESHOLD: must be a number from 0 to 1 (got "1.5")',
-      'FACE_LIVENESS: must be one of off, headturn (got "maybe")',
+      'FACE_LIVENESS: must be one of headturn, off (got "maybe")',
     ]);
   });
 
