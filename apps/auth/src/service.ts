@@ -164,7 +164,6 @@ export class AuthService {
     }
     const ok = user ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyDecoy(password);
     if (!user || !ok) {
-      await store.failed(key, now);
       throw await failure(user ? 'wrong_password' : 'unknown_account', user?.id);
     }
     // The owner got in: failures against the account so far were not theirs to carry.
@@ -233,13 +232,12 @@ export class AuthService {
       result = await this.face.verify(user.id, answer);
     } catch (e) {
       // Not a comparison (unusable image, outage): not a failed attempt either.
-      await store.refund(key);
+      await store.refund(verdict.reservation);
       throw e;
     }
     // Judged: the face service has forgotten it, and so does the session.
     if ('challengeId' in answer) await store.sessions.update(session.id, { faceChallenge: null });
     if (!result.match) {
-      await store.failed(key, now);
       this.metrics.logins.inc({ method: 'face', result: 'failure' });
       const reason = result.liveness.passed ? 'no_match' : (result.liveness.reason ?? 'liveness_failed');
       await this.audit({ type: 'login', method: 'face', result: 'failure', reason, userId: user.id, email: user.email }, client);
@@ -269,7 +267,6 @@ export class AuthService {
     }
     const code = normaliseRecoveryCode(raw);
     if (!code || !(await store.consumeRecoveryCode(user.id, code))) {
-      await store.failed(key, now);
       this.metrics.logins.inc({ method: 'recovery', result: 'failure' });
       await this.audit({ type: 'login', method: 'recovery', result: 'failure', reason: 'wrong_code', userId: user.id, email: user.email }, client);
       throw new HttpError(401, 'invalid_recovery_code', 'this recovery code is wrong or was used already', { field: 'code' });
@@ -447,7 +444,6 @@ export class AuthService {
     const verdict = await store.attempt(key, policies.password(this.cfg.passwordFreeAttempts), now);
     const ok = verdict.allowed ? await this.hasher.verify(password.slice(0, 1024), user.passwordHash) : await this.hasher.verifyDecoy(password);
     if (!ok) {
-      if (verdict.allowed) await store.failed(key, now);
       throw new HttpError(401, 'invalid_credentials', 'the password is wrong', { field });
     }
     await store.succeeded(key);

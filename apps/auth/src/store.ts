@@ -1,6 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Collection, DocumentStore } from '../../shared/store/types.ts';
+import { DuplicateKeyError, type Collection, type DocumentStore } from '../../shared/store/types.ts';
 import { judge, type ThrottlePolicy, type Verdict } from './throttle.ts';
+
+/** An attempt counted before it is checked: what `refund` needs to give it back. */
+export interface Reservation {
+  key: string;
+  /** The counter's failures with this attempt. */
+  failures: number;
+  at: number;
+  previousAt?: number;
+}
+
+export type Attempt = { allowed: true; reservation: Reservation } | Exclude<Verdict, { allowed: true }>;
 
 export interface UserDoc {
   id: string;
@@ -121,29 +132,46 @@ export class AuthStore {
   // --- throttling counters -------------------------------------------------------
 
   /**
-   * Judges an attempt against `key`'s counter and, when allowed, counts it as a failure
-   * up front (atomically). The caller calls `succeeded` or `failed` after checking.
+   * Judges an attempt against `key`'s counter and, when allowed, reserves it: counted as a
+   * failure at once, by a compare-and-set on the counter as it was read, so that of
+   * callers who read the same state exactly one goes ahead and the others judge again
+   * on the new one. Refusals are never counted. The caller then calls `succeeded` (the
+   * counter goes) or `refund` (nothing was compared); a failure needs nothing more.
    */
-  async attempt(key: string, policy: ThrottlePolicy, now: number): Promise<Verdict> {
-    const before = await this.counters.get(key);
-    const failures = before?.failures ?? 0;
-    const verdict = judge(policy, failures, before?.lastFailureAt ?? 0, now);
-    if (!verdict.allowed) return verdict;
-    const after = await this.counters.increment(key, { failures: 1 }, { expiresAt: new Date(now + 90 * DAY).toISOString() });
-    if (after.failures > policy.hardLimit) return { allowed: false, locked: true, retryAfterSeconds: 0 };
-    // Another attempt was counted between our read and our increment: in the waiting
-    // regime only one of them may go ahead.
-    if (after.failures !== failures + 1 && failures >= policy.free) return { allowed: false, locked: false, retryAfterSeconds: policy.baseWaitSeconds };
-    return verdict;
+  async attempt(key: string, policy: ThrottlePolicy, now: number): Promise<Attempt> {
+    const expiresAt = new Date(now + 90 * DAY).toISOString();
+    // Each lost round means another caller's attempt was counted; within policy.free + 1
+    // of them the judge refuses, so this bound is never the reason a caller stops.
+    for (let round = 0; round <= policy.free + policy.hardLimit; round++) {
+      const before = await this.counters.get(key);
+      const failures = before?.failures ?? 0;
+      const verdict = judge(policy, failures, before?.lastFailureAt ?? 0, now);
+      if (!verdict.allowed) return verdict;
+      const reserved = { failures: failures + 1, lastFailureAt: now, expiresAt };
+      const reservation: Reservation = { key, failures: failures + 1, at: now, ...(before?.lastFailureAt !== undefined && { previousAt: before.lastFailureAt }) };
+      if (before) {
+        const expected = before.lastFailureAt === undefined ? { failures } : { failures, lastFailureAt: before.lastFailureAt };
+        if (await this.counters.updateIf(key, expected, reserved)) return { allowed: true, reservation };
+      } else {
+        const created = await this.counters.insert({ id: key, ...reserved }).then(
+          () => true,
+          (e: unknown) => {
+            if (e instanceof DuplicateKeyError) return false;
+            throw e;
+          },
+        );
+        if (created) return { allowed: true, reservation };
+      }
+    }
+    return { allowed: false, locked: false, retryAfterSeconds: policy.baseWaitSeconds };
   }
 
-  async failed(key: string, now: number): Promise<void> {
-    await this.counters.update(key, { lastFailureAt: now });
-  }
-
-  /** Takes back an attempt that compared nothing (an unusable image, an outage). */
-  async refund(key: string): Promise<void> {
-    await this.counters.increment(key, { failures: -1 });
+  /** Gives back a reserved attempt that compared nothing (an unusable image, an outage). */
+  async refund(r: Reservation): Promise<void> {
+    const back = { failures: r.failures - 1, ...(r.previousAt !== undefined && { lastFailureAt: r.previousAt }) };
+    if (await this.counters.updateIf(r.key, { failures: r.failures, lastFailureAt: r.at }, back)) return;
+    // Others were counted since: only this attempt's count goes, their time stays.
+    await this.counters.increment(r.key, { failures: -1 });
   }
 
   async succeeded(key: string): Promise<void> {

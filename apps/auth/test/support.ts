@@ -46,7 +46,7 @@ export const PASSWORD = 'correct horse battery staple';
  * real face service when `face` is set (real models, real photos), else pointing at a
  * closed port (the face service down).
  */
-export function authStack(opts: { face?: boolean; env?: Record<string, string>; faceEnv?: Record<string, string> } = {}): () => AuthStack {
+export function authStack(opts: { face?: boolean; env?: Record<string, string>; faceEnv?: Record<string, string>; namespace?: string } = {}): () => AuthStack {
   let stack: AuthStack | undefined;
   beforeAll(async () => {
     const log = createLogger('auth-test', 'silent');
@@ -76,7 +76,7 @@ export function authStack(opts: { face?: boolean; env?: Record<string, string>; 
       AUTH_SCRYPT_LOG_N: '14',
       ...opts.env,
     });
-    const auth = createAuthServer(cfg, { log, clock });
+    const auth = createAuthServer(cfg, { log, clock, namespace: opts.namespace });
     const { url } = await auth.start();
     const browser = async (headers: Record<string, string> = {}) => new Browser(url, headers).open();
     const user: AuthStack['user'] = async (over = {}) => {

@@ -177,6 +177,14 @@ class MongoDocs<T extends Doc> implements Collection<T> {
     return updated ? this.fromMongo(updated) : null;
   }
 
+  async updateIf(id: string, expected: Filter<T>, patch: Partial<Omit<T, 'id'>>): Promise<T | null> {
+    const fields = this.toMongoFields(cleanFields(patch, this.expiresAt));
+    if (Object.keys(fields).length === 0) throw new TypeError('updateIf needs a field to set');
+    const { id: _ignored, ...rest } = expected as Record<string, unknown>;
+    const updated = await this.run(() => this.raw.findOneAndUpdate(this.query({ ...rest, id } as Filter<T>), { $set: fields }, { returnDocument: 'after' }));
+    return updated ? this.fromMongo(updated) : null;
+  }
+
   async increment(id: string, inc: Partial<Record<keyof T & string, number>>, set: Partial<Omit<T, 'id'>> = {}): Promise<T> {
     const increments = Object.fromEntries(checkIncrements(inc));
     // A field may not be both in $inc and $set; the increment wins, as in the SQL store.

@@ -198,6 +198,17 @@ class SqlCollection<T extends Doc> implements Collection<T> {
     return rows[0]?.doc ?? null;
   }
 
+  async updateIf(id: string, expected: Filter<T>, patch: Partial<Omit<T, 'id'>>): Promise<T | null> {
+    const fields = cleanFields(patch, this.expiresAt);
+    if (Object.keys(fields).length === 0) throw new TypeError('updateIf needs a field to set');
+    const p = new Params();
+    // Under READ COMMITTED, a concurrent UPDATE of the row makes this one re-check its
+    // WHERE against the new version: the loser of a race matches nothing.
+    const sql = `UPDATE ${this.table} SET doc = doc || ${p.add(JSON.stringify(fields))}::jsonb WHERE id = ${p.add(id)} AND ${this.where(expected, p)} RETURNING doc`;
+    const rows = await this.run(() => this.db.query<{ doc: T }>(sql, p.values));
+    return rows[0]?.doc ?? null;
+  }
+
   async increment(id: string, inc: Partial<Record<keyof T & string, number>>, set: Partial<Omit<T, 'id'>> = {}): Promise<T> {
     const increments = Object.fromEntries(checkIncrements(inc));
     const fields = cleanFields(set, this.expiresAt);

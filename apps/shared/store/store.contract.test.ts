@@ -210,6 +210,22 @@ for (const backend of backends) {
       expect(results.map((r) => r.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     });
 
+    it('compare and set: updateIf changes the document only while it is as expected; of racing callers exactly one wins', async () => {
+      const counters = await store.collection<Counter>({ name: 'cas' });
+      await counters.increment('c1', { hits: 3 }, { kind: 'login' });
+      expect(await counters.updateIf('c1', { hits: 3 }, { hits: 4, kind: 'face' })).toEqual({ id: 'c1', hits: 4, kind: 'face' });
+      expect(await counters.updateIf('c1', { hits: 3 }, { hits: 5 }), 'no longer 3').toBeNull();
+      expect(await counters.updateIf('c1', { hits: 4, kind: 'login' }, { hits: 5 }), 'every expected field must match').toBeNull();
+      expect(await counters.updateIf('nope', { hits: 0 }, { hits: 1 })).toBeNull();
+      expect(await counters.get('c1')).toEqual({ id: 'c1', hits: 4, kind: 'face' });
+      await expect(counters.updateIf('c1', { hits: 4 }, {})).rejects.toThrow(TypeError);
+
+      const won = await Promise.all(Array.from({ length: 32 }, (_, i) => counters.updateIf('c1', { hits: 4 }, { hits: 5, kind: `caller-${i}` })));
+      const winners = won.filter((d) => d !== null);
+      expect(winners).toHaveLength(1);
+      expect(await counters.get('c1')).toEqual(winners[0]);
+    });
+
     it('hides expired documents from readers and sweeps them', async () => {
       const sessions = await store.collection<Session>({ name: 'sessions', expiresAt: 'expiresAt' });
       const live = { id: 's1', user: 'ann', expiresAt: inSeconds(3600) };

@@ -43,6 +43,13 @@ export interface Collection<T extends Doc> {
   /** Shallow merge of top-level fields; the updated document, or null when absent. */
   update(id: string, patch: Partial<Omit<T, 'id'>>): Promise<T | null>;
   /**
+   * Compare and set: the shallow merge of `update`, only when the document exists and its
+   * fields equal `expected` at that moment (one atomic statement). The updated document,
+   * or null when absent or no longer as expected. What a reservation needs (throttles):
+   * of two callers that read the same state, exactly one wins.
+   */
+  updateIf(id: string, expected: Filter<T>, patch: Partial<Omit<T, 'id'>>): Promise<T | null>;
+  /**
    * Atomically adds to numeric fields and sets others, creating the document from
    * `set` + `inc` when absent. Safe under concurrent callers across replicas (counters).
    */
