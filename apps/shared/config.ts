@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { env as contractEnv } from './contract.ts';
 /**
  * Service configuration comes from the environment (the names the charts set). Each
  * setting is declared once with its type, default and limits; a missing or invalid
@@ -9,9 +11,12 @@ export type Setting =
   | { type: 'int'; env: string; default: number; min: number; max: number; description: string }
   | { type: 'number'; env: string; default: number; min: number; max: number; description: string }
   | { type: 'boolean'; env: string; default: boolean; description: string }
-  | { type: 'enum'; env: string; default: string; options: readonly string[]; description: string };
+  | { type: 'enum'; env: string; default: string; options: readonly string[]; description: string }
+  | { type: 'addresses'; env: string; default: string; description: string };
 
-type ValueOf<S extends Setting> = S extends { type: 'int' | 'number' }
+type ValueOf<S extends Setting> = S extends { type: 'addresses' }
+  ? string[]
+  : S extends { type: 'int' | 'number' }
   ? number
   : S extends { type: 'boolean' }
     ? boolean
@@ -66,11 +71,44 @@ export function loadConfig<T extends Record<string, Setting>>(spec: T, env: Node
         if (given && !s.options.includes(raw)) problems.push(`${s.env}: must be one of ${s.options.join(', ')} (got ${shown(raw)})`);
         out[key] = given ? raw : s.default;
         break;
+      case 'addresses': {
+        // Set but empty means none: a service nobody proxies for trusts no one.
+        const items = (raw ?? s.default).split(',').map((a) => a.trim()).filter(Boolean);
+        const bad = items.filter((a) => !isAddressOrRange(a));
+        if (bad.length) problems.push(`${s.env}: ${bad.map((a) => JSON.stringify(a)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not an IP address, a CIDR range or one of ${ADDRESS_NAMES.join(', ')}`);
+        out[key] = items;
+        break;
+      }
     }
   }
   if (problems.length) throw new ConfigError(problems);
   return out as ConfigOf<T>;
 }
+
+/** The names Express's `trust proxy` (proxy-addr) knows besides addresses and ranges. */
+const ADDRESS_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrRange(a: string): boolean {
+  if (ADDRESS_NAMES.includes(a)) return true;
+  const [address, prefix, ...rest] = a.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Whose X-Forwarded-For a service believes: the proxies in front of it, and no one else
+ * (a plant workstation on a private range must not choose the address that throttles
+ * and the audit use). The chart writes each service's real hops.
+ */
+export const trustedProxiesSetting = (who: string) =>
+  ({
+    type: 'addresses',
+    env: contractEnv.trustedProxies,
+    default: 'loopback',
+    description: `addresses or CIDR ranges of the proxies in front of this service (${who}), comma-separated; only their X-Forwarded-For is believed. Empty: none`,
+  }) as const satisfies Setting;
 
 function isHttpUrl(s: string): boolean {
   try {

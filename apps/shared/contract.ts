@@ -16,6 +16,7 @@ export const MONGODB_UID = 999;
 export const env = {
   port: 'PORT',
   logFormat: 'LOG_FORMAT',
+  trustedProxies: 'TRUSTED_PROXIES',
   mongodbUri: 'MONGODB_URI',
   faceServiceUrl: 'FACE_SERVICE_URL',
   faceServiceToken: 'FACE_SERVICE_TOKEN',

@@ -28,6 +28,8 @@ export interface BaseAppOptions {
   metrics: ServiceMetrics;
   /** What /readyz reports: models loaded, database reachable, ... */
   readiness: () => Promise<Readiness>;
+  /** Express's `trust proxy`: the proxies whose X-Forwarded-* are believed (TRUSTED_PROXIES). */
+  trustedProxies: string[];
 }
 
 /**
@@ -37,7 +39,8 @@ export interface BaseAppOptions {
 export function baseApp(o: BaseAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // An empty list trusts no one (proxy-addr would read [] the same way; false says it plainly).
+  app.set('trust proxy', o.trustedProxies.length ? o.trustedProxies : false);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     const id = req.get('x-request-id') ?? randomUUID();
@@ -84,10 +87,11 @@ export function finishApp(app: Express, log: Logger): void {
     const e = toHttpError(err);
     if (e.status >= 500) log.error({ err, path: req.path }, 'request failed');
     for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
-    if (e.status === 413) {
-      // Read and drop the rest of the oversized body before closing: closing on unread
-      // data sends a TCP reset, which can destroy the 413 before the client reads it.
-      res.setHeader('connection', 'close');
+    if (!req.complete) {
+      // Refused before the body was read (a 413 on its declared length, a 401 before
+      // parsing): read and drop the rest, and keep the connection. Closing it on unread
+      // data sends a TCP reset, which can destroy the answer before the client (the
+      // dashboard's gateway, on a reused connection) reads it.
       req.resume();
     }
     res.status(e.status).json({ error: { code: e.code, message: e.message, ...e.details } });

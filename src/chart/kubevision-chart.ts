@@ -34,11 +34,14 @@ export class KubeVisionChart extends KubeVisionChartBase {
       },
     };
 
-    new AppService(this, { component: 'frontend', env: [{ name: env.authServiceUrl, value: serviceUrl('auth') }] });
+    // Each service believes X-Forwarded-For only from the hop in front of it.
+    const trusted = (list: string) => ({ name: env.trustedProxies, value: t.value(`join "," ${list} | quote`) });
+    new AppService(this, { component: 'frontend', env: [{ name: env.authServiceUrl, value: serviceUrl('auth') }, trusted('.Values.clientAddress.ingress')] });
     new AppService(this, {
       component: 'auth',
       env: [
         mongodbUri,
+        trusted('.Values.clientAddress.dashboard'),
         { name: env.faceServiceUrl, value: serviceUrl('face') },
         faceToken,
         { name: env.authCookieSecure, value: t.value('include "kubevision.authCookieSecure" . | quote') },
@@ -53,6 +56,7 @@ export class KubeVisionChart extends KubeVisionChartBase {
       env: [
         mongodbUri,
         faceToken,
+        { name: env.trustedProxies, value: '' },
         { name: env.faceBackend, value: t.value('include "kubevision.faceBackend" .') },
         // Not the node's CPU count: a container would start a worker per host core.
         { name: env.faceWorkers, value: t.value('.Values.face.workers | quote') },

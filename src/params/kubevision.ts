@@ -169,6 +169,14 @@ export const values: Group = group('KubeVision', {
       }),
     }),
   }),
+  clientAddress: group("Which proxies may name the client's address (X-Forwarded-For), the address throttling and the audit use: only the hops in front of each service, so that no plant workstation can choose its own", {
+    ingress: list(['10.42.0.0/16'], "Where the Ingress controller connects to the dashboard from: its pods' network (k3s: cluster-cidr, 10.42.0.0/16 by default; add the IPv6 range on a dual-stack cluster). Empty: the dashboard believes no one and records the connecting address", {
+      items: formats.addressRange,
+    }),
+    dashboard: list(['10.42.0.0/16'], 'Where the dashboard pods connect to auth from: the pod network. Auth believes only them (NetworkPolicies also let only them in); the face service believes no one', {
+      items: formats.addressRange,
+    }),
+  }),
   networkPolicy: group('NetworkPolicies: MongoDB only from auth and face, face only from auth', {
     enabled: bool(true, 'Restrict traffic between the workloads', {
       question: { label: 'Network policies', group: 'Security' },

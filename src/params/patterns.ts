@@ -153,6 +153,20 @@ export const formats = {
     chars: '0-9MGTi',
     source: 'resource.ParseQuantity; ValidatePersistentVolumeClaimSpec (> 0)',
   },
+  /**
+   * What Express's `trust proxy` (proxy-addr 2.0) compiles: an IP address, a CIDR range or
+   * one of its names. IPv6 is checked loosely here; the services check every entry
+   * exactly at start (apps/shared/config.ts) and stop with the variable named.
+   */
+  addressRange: {
+    name: 'an IP address, a CIDR range (10.42.0.0/16) or loopback, linklocal, uniquelocal',
+    patterns: [
+      '^(loopback|linklocal|uniquelocal|((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(/(3[0-2]|[12]?[0-9]))?|[0-9a-fA-F]*:[0-9a-fA-F:.]*(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$',
+    ],
+    maxLength: 49,
+    chars: 'a-zA-F0-9.:/',
+    source: 'proxy-addr (Express trust proxy)',
+  },
 } as const satisfies Record<string, Format>;
 
 /** The same format, or empty. */

@@ -51,6 +51,7 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
   // password-only accounts must still log in.
   const app = baseApp({
     log,
+    trustedProxies: cfg.trustedProxies,
     metrics,
     readiness: async () => {
       const database = await store.ping().then(

@@ -68,7 +68,8 @@ export function csrfGuard(jar: CookieJar): RequestHandler {
     if (req.get('sec-fetch-site') === 'cross-site') return fail('it came from another site');
     const origin = req.get('origin');
     if (origin !== undefined && origin !== 'null') {
-      const host = req.get('x-forwarded-host') ?? req.get('host');
+      // X-Forwarded-Host only from a trusted proxy (Express 5's req.host follows TRUSTED_PROXIES).
+      const host = req.host;
       let originHost: string | undefined;
       try {
         originHost = new URL(origin).host;

@@ -140,3 +140,36 @@ describe('registration', () => {
     expect((await (await s.browser(from('10.0.5.2'))).post('/api/register', { email: uniqueEmail(), name: 'B', password: PASSWORD })).status).toBe(201);
   });
 });
+
+describe('client addresses only the configured proxies may name (TRUSTED_PROXIES)', () => {
+  // As in the cluster: auth believes the pod network; this test's client, on loopback, is a plant workstation.
+  const direct = authStack({ env: { TRUSTED_PROXIES: '10.42.0.0/16', AUTH_REGISTRATIONS_PER_HOUR: '3', AUTH_IP_FAILURES_PER_HOUR: '4' } });
+
+  it('a client outside them cannot pick the address registrations are limited by, nor the one failed logins are', async () => {
+    const s = direct();
+    const { email } = await s.user();
+    for (let i = 0; i < 2; i++) {
+      const b = await s.browser(from(`10.0.6.${i}`));
+      expect((await b.post('/api/register', { email: uniqueEmail('ws'), name: 'W', password: PASSWORD })).status).toBe(201);
+    }
+    const fresh = await s.browser(from('10.0.6.99'));
+    const r = await fresh.post('/api/register', { email: uniqueEmail('ws'), name: 'W', password: PASSWORD });
+    expect(r.status, 'the header is ignored: all four came from 127.0.0.1').toBe(429);
+
+    // Four failures (fewer than the account's five free ones), each claiming another address.
+    for (let i = 0; i < 4; i++) expect((await (await s.browser(from(`10.0.7.${i}`))).post('/api/login', { email, password: `guess ${i}` })).status).toBe(401);
+    const login = await (await s.browser(from('10.0.7.200'))).post('/api/login', { email, password: PASSWORD });
+    expect(login.status, 'refused by the per-address limit of 127.0.0.1').toBe(401);
+  });
+
+  it('the audit records the connecting address, not the claimed one', async () => {
+    const s = direct();
+    s.clock.advance(3600_000); // a new hour for the address limits
+    const { email } = await s.user();
+    const b = await s.browser(from('203.0.113.50'));
+    expect((await b.post('/api/login', { email, password: 'a wrong one' })).status).toBe(401);
+    expect((await b.post('/api/login', { email, password: PASSWORD })).status).toBe(200);
+    const logins = (await b.get('/api/me/logins')).body.logins as { ip: string; result: string }[];
+    expect(logins.map((l) => `${l.result}@${l.ip}`)).toEqual(['success@127.0.0.1', 'failure@127.0.0.1']);
+  });
+});

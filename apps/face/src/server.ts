@@ -35,6 +35,7 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
 
   const app = baseApp({
     log,
+    trustedProxies: cfg.trustedProxies,
     metrics,
     readiness: async () => {
       const models = pool.ready ? 'ok' : 'loading';

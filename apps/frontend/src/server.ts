@@ -24,8 +24,6 @@ export interface FrontendServerOptions {
   log?: Logger;
   /** Where the dashboard's files are (default: apps/frontend/public). */
   publicDir?: string;
-  /** Express's `trust proxy`: whose X-Forwarded-* to believe (default, as every service: loopback and private addresses). */
-  trustProxy?: boolean | string;
 }
 
 export function createFrontendServer(cfg: FrontendConfig, opts: FrontendServerOptions = {}): FrontendServer {
@@ -34,6 +32,7 @@ export function createFrontendServer(cfg: FrontendConfig, opts: FrontendServerOp
 
   const app = baseApp({
     log,
+    trustedProxies: cfg.trustedProxies,
     metrics: createMetrics('frontend'),
     readiness: async () => {
       const auth = await fetch(`${cfg.authServiceUrl}/readyz`, { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS) }).then(
@@ -47,9 +46,8 @@ export function createFrontendServer(cfg: FrontendConfig, opts: FrontendServerOp
       return { ready: auth === 'ok' && files === 'ok', checks: { auth, assets: files } };
     },
   });
-  if (opts.trustProxy !== undefined) app.set('trust proxy', opts.trustProxy);
   app.use(securityHeaders());
-  const proxy = apiProxy(app, cfg.authServiceUrl, cfg.authTimeoutSeconds * 1000, log);
+  const proxy = apiProxy(cfg.authServiceUrl, cfg.authTimeoutSeconds * 1000, log);
   app.use(proxy.handler);
   app.use(
     dashboardRoutes(() => {

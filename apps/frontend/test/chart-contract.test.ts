@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadFrontendConfig } from '../src/config.ts';
 import { HTTP_PORT, probes } from '../../shared/contract.ts';
-import { appContainer, containerEnv, ofComponent, plantChartDir, plantIds, template } from '../../../test/support/plants.ts';
+import { loadAuthConfig } from '../../auth/src/config.ts';
+import { loadFaceConfig } from '../../face/src/config.ts';
+import { appContainer, containerEnv, helm, ofComponent, plantChartDir, plantIds, template } from '../../../test/support/plants.ts';
 
 describe.each(plantIds())('the chart of %s and the frontend agree', (id) => {
   it('the environment the chart gives the frontend pods is a valid frontend configuration', async () => {
@@ -24,5 +26,30 @@ describe.each(plantIds())('the chart of %s and the frontend agree', (id) => {
     expect(cfg.authServiceUrl).toBe(`http://${service.metadata.name}:${port.port}`);
     const auth = appContainer(objs, 'auth');
     expect(auth.ports.find((p) => p.name === port.targetPort)?.containerPort).toBe(HTTP_PORT);
+  });
+});
+
+describe('who may name the client address (clientAddress.*)', () => {
+  const chart = plantChartDir(plantIds()[0]!);
+  const configs = async (args: string[] = []) => {
+    const objs = await template(chart, args);
+    const env = (c: string) => containerEnv(appContainer(objs, c), (name) => (name === 'MONGODB_URI' ? 'mongodb://db/kv' : 'from-a-secret'));
+    return { frontend: loadFrontendConfig(env('frontend')), auth: loadAuthConfig(env('auth')), face: loadFaceConfig(env('face')) };
+  };
+
+  it('the dashboard believes the Ingress, auth the dashboard, face no one; a plant workstation is none of them', async () => {
+    const c = await configs();
+    expect(c.frontend.trustedProxies).toEqual(['10.42.0.0/16']);
+    expect(c.auth.trustedProxies).toEqual(['10.42.0.0/16']);
+    expect(c.face.trustedProxies).toEqual([]);
+    const set = await configs(['--set-json', 'clientAddress.ingress=["10.42.0.0/16","fd00:42::/56"]', '--set-json', 'clientAddress.dashboard=[]']);
+    expect(set.frontend.trustedProxies).toEqual(['10.42.0.0/16', 'fd00:42::/56']);
+    expect(set.auth.trustedProxies).toEqual([]);
+  });
+
+  it('an entry that is not an address or range is refused by the chart, naming the key', async () => {
+    const r = await helm(['template', 'kv', chart, '--set-json', 'clientAddress.ingress=["10.42.0.0/16","every-pod"]']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('clientAddress.ingress.1');
   });
 });

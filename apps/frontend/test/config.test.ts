@@ -23,6 +23,16 @@ describe('frontend configuration', () => {
     }
   });
 
+  it('TRUSTED_PROXIES: addresses, CIDR ranges and proxy-addr names; anything else named; empty trusts no one; loopback by default', () => {
+    const ok = (v?: string) => loadFrontendConfig({ AUTH_SERVICE_URL: 'http://auth:8081', ...(v !== undefined && { TRUSTED_PROXIES: v }) }).trustedProxies;
+    expect(ok()).toEqual(['loopback']);
+    expect(ok('')).toEqual([]);
+    expect(ok(' 10.42.0.0/16, fd00:42::/56 ,192.168.1.10,uniquelocal')).toEqual(['10.42.0.0/16', 'fd00:42::/56', '192.168.1.10', 'uniquelocal']);
+    expect(problems({ AUTH_SERVICE_URL: 'http://auth:8081', TRUSTED_PROXIES: '10.42.0.0/33,ingress,10.0.0.1' })).toEqual([
+      'TRUSTED_PROXIES: "10.42.0.0/33", "ingress" are not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal',
+    ]);
+  });
+
   it('names every invalid setting', () => {
     expect(problems({ AUTH_SERVICE_URL: 'http://auth:8081', PORT: 'eighty', AUTH_TIMEOUT_SECONDS: '0' })).toEqual([
       'PORT: must be a whole number from 0 to 65535 (got "eighty")',
@@ -34,6 +44,7 @@ describe('frontend configuration', () => {
     expect(loadFrontendConfig({ AUTH_SERVICE_URL: 'http://kubevision-auth:8081/' })).toEqual({
       port: 8080,
       host: '0.0.0.0',
+      trustedProxies: ['loopback'],
       authServiceUrl: 'http://kubevision-auth:8081',
       authTimeoutSeconds: 30,
     });

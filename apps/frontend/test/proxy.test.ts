@@ -90,16 +90,23 @@ describe('the /api gateway to the auth service', () => {
     expect(rest).toBe('second');
   });
 
-  it('keeps the client chain of a trusted proxy, and replaces what an untrusted client claims', async () => {
-    // The test talks to the frontend over loopback, which `trust proxy` trusts: as an ingress would.
-    await fetch(`${fe.url}/api/session`, { headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'kv.example' } });
-    expect(upstream.seen.at(-1)!.headers).toMatchObject({ 'x-forwarded-for': '203.0.113.7, 127.0.0.1', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'kv.example' });
-    const direct = await startFrontend(upstream.url, {}, { trustProxy: false });
-    try {
-      await fetch(`${direct.url}/api/session`, { headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'kv.example' } });
-      expect(upstream.seen.at(-1)!.headers).toMatchObject({ 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-host': new URL(direct.url).host });
-    } finally {
-      await direct.server.close();
+  it("passes on the client address a configured proxy names, and replaces what anyone else claims", async () => {
+    // The test talks to the frontend over loopback, which TRUSTED_PROXIES' default trusts: as the Ingress would be.
+    await fetch(`${fe.url}/api/session`, { headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'kv.example' } });
+    // One address: the client as the trusted hop saw it, not a chain the auth service would have to walk.
+    expect(upstream.seen.at(-1)!.headers).toMatchObject({ 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'kv.example' });
+    // A plant workstation on a private range, when only the cluster's pod network is trusted; and no proxy at all.
+    for (const trusted of ['10.42.0.0/16', '']) {
+      const direct = await startFrontend(upstream.url, { TRUSTED_PROXIES: trusted });
+      try {
+        await fetch(`${direct.url}/api/session`, { headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'kv.example', 'x-real-ip': '203.0.113.8', forwarded: 'for=203.0.113.9' } });
+        const h = upstream.seen.at(-1)!.headers;
+        expect(h, trusted).toMatchObject({ 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-host': new URL(direct.url).host });
+        expect(h['x-real-ip']).toBeUndefined();
+        expect(h.forwarded).toBeUndefined();
+      } finally {
+        await direct.server.close();
+      }
     }
   });
 
