@@ -7,6 +7,12 @@
 export const HTTP_PORT = 8080;
 export const MONGODB_PORT = 27017;
 
+/**
+ * The largest body auth forwards to the face service (camera frames as base64 JSON), and
+ * so the largest the face service reads: a bigger one would only hold its event loop.
+ */
+export const FACE_BODY_LIMIT_BYTES = 8 * 2 ** 20;
+
 export const probes = { liveness: '/healthz', readiness: '/readyz' } as const;
 
 /** The UID the application images run as; MongoDB's official image uses 999. */

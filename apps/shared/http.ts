@@ -2,7 +2,8 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from './log.ts';
 import type { ServiceMetrics } from './metrics.ts';
-import { StoreUnavailableError } from './store/types.ts';
+import { InvalidTextError, StoreUnavailableError } from './store/types.ts';
+import { textProblem } from './text.ts';
 
 /** An error the client caused or should know about: status, a machine-readable code, a message. */
 export class HttpError extends Error {
@@ -76,6 +77,11 @@ export function baseApp(o: BaseAppOptions): Express {
 export function handle(fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return async (req, res) => {
     res.locals.route = `${req.baseUrl}${String(req.route?.path ?? '')}`;
+    // Path parameters arrive percent-decoded: %00 is a NUL by now (invalid UTF-8 already failed decoding).
+    for (const [name, value] of Object.entries(req.params ?? {})) {
+      const problem = typeof value === 'string' ? textProblem(value) : undefined;
+      if (problem) throw new HttpError(400, 'invalid_field', `${name}: ${problem}`, { field: name });
+    }
     await fn(req, res);
   };
 }
@@ -104,6 +110,7 @@ function toHttpError(err: unknown): HttpError {
   if (err instanceof StoreUnavailableError) {
     return new HttpError(503, 'database_unavailable', 'the database is unavailable; try again shortly', {}, { 'retry-after': '2' });
   }
+  if (err instanceof InvalidTextError) return new HttpError(400, 'invalid_text', 'a value holds characters that cannot be stored (a NUL or an unpaired surrogate)');
   const e = err as { type?: string; status?: number; limit?: number; message?: string };
   if (e.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', `request body over ${e.limit} bytes`);
   if (e.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'request body is not valid JSON');

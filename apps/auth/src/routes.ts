@@ -1,5 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
+import { FACE_BODY_LIMIT_BYTES } from '../../shared/contract.ts';
 import { HttpError, handle } from '../../shared/http.ts';
+import { textGuard } from '../../shared/text.ts';
 import type { AuthService, Client, Issued } from './service.ts';
 import { csrfGuard, newToken, type CookieJar } from './session.ts';
 import type { SessionDoc } from './store.ts';
@@ -13,8 +15,8 @@ export function authRoutes(service: AuthService, jar: CookieJar): Router {
   r.use(csrfGuard(jar));
   // Camera frames are the only large bodies (8 JPEGs of a few hundred KB, as base64),
   // accepted only from a session that may send them.
-  r.use(['/login/face', '/me/face'], (_req, res, next) => next(res.locals.session ? undefined : new HttpError(401, 'not_authenticated', 'log in first')), express.json({ limit: '8mb' }));
-  r.use(express.json({ limit: '16kb' }));
+  r.use(['/login/face', '/me/face'], (_req, res, next) => next(res.locals.session ? undefined : new HttpError(401, 'not_authenticated', 'log in first')), express.json({ limit: FACE_BODY_LIMIT_BYTES }), textGuard);
+  r.use(express.json({ limit: '16kb' }), textGuard);
 
   const client = (req: Request, res: Response): Client => ({
     ip: req.ip ?? 'unknown',

@@ -60,6 +60,29 @@ describe('register, log in, log out', () => {
     expect(((await notJson.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
   });
 
+  it('a NUL or an unpaired surrogate in any field is a 400 naming it, at register and login, never a 500', async () => {
+    const s = stack();
+    const b = await s.browser();
+    // Raw JSON: JSON.stringify would keep the lone surrogate as an escape, which is exactly what a client sends.
+    const send = (path: string, json: string) =>
+      fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': b.csrf, cookie: [...b.jar].map(([k, v]) => `${k}=${v}`).join('; ') }, body: json });
+    const email = uniqueEmail();
+    for (const [path, json, field] of [
+      ['/api/register', `{"email":"nul\\u0000${email}","name":"A","password":"${PASSWORD}"}`, 'email'],
+      ['/api/register', `{"email":"${email}","name":"A\\ud800","password":"${PASSWORD}"}`, 'name'],
+      ['/api/register', `{"email":"${email}","name":"A","password":"${PASSWORD}\\udc00"}`, 'password'],
+      ['/api/register', `{"email":"${email}","name":"A","password":"${PASSWORD}","extra":{"k\\u0000":1}}`, 'extra'],
+      ['/api/login', `{"email":"${email}\\u0000","password":"${PASSWORD}"}`, 'email'],
+      ['/api/login', `{"email":"${email}","password":"\\ud83d"}`, 'password'],
+    ] as const) {
+      const r = await send(path, json);
+      expect(r.status, json).toBe(400);
+      expect(((await r.json()) as { error: unknown }).error, json).toMatchObject({ code: 'invalid_field', field });
+    }
+    // Nothing was stored: the address is still free.
+    expect((await b.post('/api/register', { email, name: 'A', password: PASSWORD })).status).toBe(201);
+  });
+
   it('accepts long passphrases, spaces and any script, without composition rules', async () => {
     const s = stack();
     for (const password of ['all lower case words here', 'ä'.repeat(8), 'x'.repeat(128), '長いパスワードです', 'Tr0ub4dor&3 but longer']) {

@@ -1,5 +1,7 @@
 import express, { Router } from 'express';
+import { FACE_BODY_LIMIT_BYTES } from '../../shared/contract.ts';
 import { HttpError, handle } from '../../shared/http.ts';
+import { textGuard } from '../../shared/text.ts';
 import { ImageRejected } from './engine/rejection.ts';
 import type { FaceConfig } from './config.ts';
 import { bindingOf, bodySubjectOf, challengeIdOf, imagesOf, subjectOf } from './input.ts';
@@ -10,9 +12,9 @@ import type { FaceStore } from './store.ts';
 /** The /v1 API. Every route needs the service credential (mounted in server.ts). */
 export function faceRoutes(cfg: FaceConfig, service: FaceService, store: () => Promise<FaceStore>): Router {
   const r = Router();
-  // base64 inflates by 4/3; a little room for the JSON around the images.
-  const jsonLimit = Math.ceil((cfg.maxImages * cfg.maxImageBytes * 4) / 3) + 64 * 1024;
-  r.use(express.json({ limit: jsonLimit }));
+  // base64 inflates by 4/3; a little room for the JSON around the images; never more than auth sends.
+  const jsonLimit = Math.min(Math.ceil((cfg.maxImages * cfg.maxImageBytes * 4) / 3) + 64 * 1024, FACE_BODY_LIMIT_BYTES);
+  r.use(express.json({ limit: jsonLimit }), textGuard);
   r.use(express.raw({ type: ['image/jpeg', 'image/png'], limit: cfg.maxImageBytes }));
 
   r.post('/subjects/:subject/templates', handle(async (req, res) => {

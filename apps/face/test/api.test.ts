@@ -104,12 +104,13 @@ describe('bad input: a clear 4xx each, nothing stored, the service stays up', ()
     const { call } = svc();
     const big = Buffer.alloc(50 * 1024 * 1024, 1);
     expect((await call('POST', '/v1/subjects/bad/templates', big)).status).toBe(413);
+    // JSON bodies stop at what auth ever sends (FACE_BODY_LIMIT_BYTES, 8 MiB), refused from their length before parsing.
     const json = await call('POST', '/v1/subjects/bad/templates', { images: [big.toString('base64')] });
     expect(json.status).toBe(413);
-    expect(json.body.error).toMatchObject({ code: 'image_too_large', field: 'images[0]' });
-    const many = await call('POST', '/v1/subjects/bad/templates', { images: Array(3).fill(big.toString('base64')) });
-    expect(many.status).toBe(413);
-    expect(many.body.error.code).toBe('payload_too_large');
+    expect(json.body.error.code).toBe('payload_too_large');
+    const justOver = await call('POST', '/v1/subjects/bad/templates', { images: ['A'.repeat(8 * 2 ** 20)] });
+    expect(justOver.status).toBe(413);
+    expect(justOver.body.error.code).toBe('payload_too_large');
   });
 
   it('a 20000x20000 PNG is refused from its header, before decoding', async () => {
@@ -134,6 +135,19 @@ describe('bad input: a clear 4xx each, nothing stored, the service stays up', ()
     expect((await call('POST', '/v1/subjects/bad/templates', { pictures: [] })).body.error).toMatchObject({ code: 'invalid_field', field: 'images' });
     expect((await call('POST', '/v1/subjects/bad/templates', '{"images": [', { 'content-type': 'application/json' })).status).toBe(400);
     expect((await call('POST', '/v1/subjects/no%20spaces/templates', images(face('yale-1.jpg')))).body.error.code).toBe('invalid_subject');
+  });
+
+  it('a NUL or an unpaired surrogate in a path or body field is a 400 naming it, never a 500', async () => {
+    const { call } = svc();
+    const r1 = await call('DELETE', '/v1/subjects/worker-1/templates/a%00b');
+    expect(r1.status).toBe(400);
+    expect(r1.body.error).toMatchObject({ code: 'invalid_field', field: 'template' });
+    const r2 = await call('POST', '/v1/subjects/a%00/verify', { images: ['x'] });
+    expect(r2.status).toBe(400);
+    expect(r2.body.error).toMatchObject({ field: 'subject' });
+    const r3 = await call('POST', '/v1/liveness/challenges', Buffer.from('{"subject":"worker-1","binding":"b\\ud800"}'), { 'content-type': 'application/json' });
+    expect(r3.status).toBe(400);
+    expect(r3.body.error).toMatchObject({ code: 'invalid_field', field: 'binding' });
   });
 
   it('a subject that does not exist', async () => {

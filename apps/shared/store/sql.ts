@@ -26,6 +26,7 @@ import {
   type Filter,
   type FindOptions,
   DuplicateKeyError,
+  InvalidTextError,
   StoreUnavailableError,
 } from './types.ts';
 
@@ -284,6 +285,7 @@ class SqlCollection<T extends Doc> implements Collection<T> {
 function mapError(err: unknown, collection: string, uniques: string[][] = []): unknown {
   if (isUnavailable(err)) return new StoreUnavailableError(`${collection}: database unavailable: ${(err as Error).message}`, { cause: err });
   const { code, constraint } = err as { code?: string; constraint?: string };
+  if (code === '22P05' || code === '22P02' || code === '22021') return new InvalidTextError(collection, code);
   if (code !== '23505') return err;
   if (constraint === `${collection}_pkey`) return new DuplicateKeyError(collection, 'id');
   const fields = uniques.find((f) => indexName(collection, { fields: f, unique: true }) === constraint);

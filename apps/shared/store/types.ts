@@ -86,3 +86,15 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * The database refused a value's characters (PostgreSQL 22P05, 22P02, 22021: a NUL, an
+ * unpaired surrogate). Inputs are checked before this (apps/shared/text.ts); this is the
+ * backstop, a client error and not an outage. It carries no part of the value.
+ */
+export class InvalidTextError extends Error {
+  constructor(readonly collection: string, readonly code: string) {
+    super(`${collection}: the database refused a value's characters (${code})`);
+    this.name = 'InvalidTextError';
+  }
+}
