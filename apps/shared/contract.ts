@@ -34,6 +34,7 @@ export const env = {
   authCookieSecure: 'AUTH_COOKIE_SECURE',
   authSessionIdleMinutes: 'AUTH_SESSION_IDLE_MINUTES',
   authSessionAbsoluteHours: 'AUTH_SESSION_ABSOLUTE_HOURS',
+  authPasswordContextWords: 'AUTH_PASSWORD_CONTEXT_WORDS',
 } as const;
 
 export const secretKeys = {

@@ -47,6 +47,8 @@ export class KubeVisionChart extends KubeVisionChartBase {
         { name: env.authCookieSecure, value: t.value('include "kubevision.authCookieSecure" . | quote') },
         { name: env.authSessionIdleMinutes, value: t.value('.Values.auth.session.idleMinutes | quote') },
         { name: env.authSessionAbsoluteHours, value: t.value('.Values.auth.session.absoluteHours | quote') },
+        // The plant's words (its values file names them) and the namespace it runs in.
+        { name: env.authPasswordContextWords, value: t.value('concat (list .Release.Namespace) .Values.auth.passwordContextWords | join "," | quote') },
       ],
     });
     new AppService(this, {

@@ -63,6 +63,9 @@ export const values: Group = group('KubeVision', {
           { question: { label: 'Secure session cookies', group: 'Security', showIf: isTrue('auth.enabled') } },
         ),
       }),
+      passwordContextWords: list([], "Words no password may be built from, besides the product's name, the namespace and each user's own name and email: the plant's, its sites', lines' and company's names", {
+        items: { name: 'a word', patterns: ['^[^,]{1,100}$'], maxLength: 100, source: 'AUTH_PASSWORD_CONTEXT_WORDS is comma-separated' },
+      }),
     },
   }),
   face: appService('face', {

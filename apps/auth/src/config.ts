@@ -22,6 +22,7 @@ export const authSettings = {
   scryptLogN: { type: 'int', env: 'AUTH_SCRYPT_LOG_N', default: 17, min: 14, max: 20, description: 'scrypt cost N = 2^value for new hashes (OWASP: 17)' },
   hashQueueMax: { type: 'int', env: 'AUTH_HASH_QUEUE_MAX', default: 64, min: 1, max: 10_000, description: 'password hashes waiting before 503 (each needs 128 MiB while it runs)' },
   passwordMinLength: { type: 'int', env: 'AUTH_PASSWORD_MIN_LENGTH', default: 8, min: 8, max: 64, description: 'shortest password accepted (characters)' },
+  passwordContextWords: { type: 'string', env: env.authPasswordContextWords, default: '', description: "names a password must not be built from besides the product's and the user's own (the plant, its sites), comma-separated; the chart writes the plant's" },
   passwordFreeAttempts: { type: 'int', env: 'AUTH_PASSWORD_FREE_ATTEMPTS', default: 5, min: 1, max: 100, description: 'consecutive wrong passwords before waits start' },
   ipFailuresPerHour: { type: 'int', env: 'AUTH_IP_FAILURES_PER_HOUR', default: 100, min: 1, max: 1_000_000, description: 'failed logins from one client address per hour before it is refused' },
   registrationsPerHour: { type: 'int', env: 'AUTH_REGISTRATIONS_PER_HOUR', default: 100, min: 1, max: 1_000_000, description: 'accounts one client address may create per hour' },

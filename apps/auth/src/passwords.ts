@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { HttpError } from '../../shared/http.ts';
+import { PRODUCT_WORDS, contextWordIn, isBreached, wordsOf } from './blocklist/blocklist.ts';
 
 /**
  * Password storage: scrypt with OWASP's parameters (N=2^17, r=8, p=1), a 16-byte salt
@@ -89,28 +89,33 @@ export class PasswordHasher {
 
 export const PASSWORD_MAX_LENGTH = 128;
 
-/** The 3,000 most common passwords (source and licence in the file's header), lower-cased. */
-const COMMON = new Set(
-  readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
-    .split('\n')
-    .filter((l) => l !== '' && !l.startsWith('#')),
-);
+export type WeakReason = 'too_short' | 'too_long' | 'common' | 'contains_email' | 'context';
 
-export const isCommonPassword = (password: string): boolean => COMMON.has(password.toLowerCase());
-
-export type WeakReason = 'too_short' | 'too_long' | 'common' | 'contains_email';
+/** What a password must not be built from besides breached ones: the plant's words and the user's own. */
+export interface PasswordContext {
+  /** The plant's, site's and deployment's names (AUTH_PASSWORD_CONTEXT_WORDS). */
+  words: string[];
+  /** The user's name, as registered. */
+  name?: string;
+}
 
 /**
- * ASVS V6: length only (no composition rules), any characters, not a common password,
- * not the account's own email. Length counts characters, not bytes or UTF-16 units.
+ * ASVS V6 and NIST SP 800-63B-4 §3.1.1.2: length only (no composition rules), any
+ * characters; not breached (blocklist/: SecLists' top 1M, also dressed up with look-alikes,
+ * capitals and a short tail); not built from the account's email, the user's name, the
+ * product or the plant. Length counts characters, not bytes or UTF-16 units.
  */
-export function passwordProblem(password: string, email: string, minLength: number): { reason: WeakReason; message: string } | null {
+export function passwordProblem(password: string, email: string, minLength: number, context: PasswordContext = { words: [] }): { reason: WeakReason; message: string } | null {
   const length = [...password.normalize('NFC')].length;
   if (length < minLength) return { reason: 'too_short', message: `use at least ${minLength} characters` };
   if (length > PASSWORD_MAX_LENGTH) return { reason: 'too_long', message: `use at most ${PASSWORD_MAX_LENGTH} characters` };
-  if (isCommonPassword(password)) return { reason: 'common', message: 'this is one of the most common passwords; choose another' };
+  if (isBreached(password)) return { reason: 'common', message: 'this password, or the word under it, is in lists of breached passwords; choose another' };
   const lower = password.toLowerCase();
   const local = email.split('@')[0] ?? '';
-  if (lower.includes(email) || (local.length >= 4 && lower.includes(local))) return { reason: 'contains_email', message: 'the password must not contain your email address' };
+  if (lower.includes(email) || (local.length >= 4 && lower.includes(local)) || contextWordIn(password, wordsOf(email))) {
+    return { reason: 'contains_email', message: 'the password must not contain your email address' };
+  }
+  const word = contextWordIn(password, [...PRODUCT_WORDS, ...context.words.flatMap((w) => wordsOf(w)), ...wordsOf(context.name ?? '')]);
+  if (word) return { reason: 'context', message: `the password must not be built from "${word}": avoid the names of the product, the plant and yourself` };
   return null;
 }

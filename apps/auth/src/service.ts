@@ -89,7 +89,7 @@ export class AuthService {
     const email = normaliseEmail(input.email);
     if (typeof input.name !== 'string' || input.name.trim().length === 0 || input.name.trim().length > 100) throw invalid('name', 'must be 1 to 100 characters');
     if (typeof input.password !== 'string') throw invalid('password', 'must be a string');
-    this.checkPassword(input.password, email);
+    this.checkPassword(input.password, email, input.name.trim());
     const store = await this.store();
     const now = this.clock();
     if ((await store.countInWindow(keys.registrations(client.ip), HOUR, now)) > this.cfg.registrationsPerHour) {
@@ -118,8 +118,8 @@ export class AuthService {
     return { user: await this.view(user), issued };
   }
 
-  private checkPassword(password: string, email: string): void {
-    const problem = passwordProblem(password, email, this.cfg.passwordMinLength);
+  private checkPassword(password: string, email: string, name: string): void {
+    const problem = passwordProblem(password, email, this.cfg.passwordMinLength, { words: this.cfg.passwordContextWords.split(','), name });
     if (problem) throw new HttpError(400, 'weak_password', `password: ${problem.message}`, { field: 'password', reason: problem.reason });
   }
 
@@ -301,7 +301,7 @@ export class AuthService {
     await this.reauthenticate(user, input.currentPassword, client, 'currentPassword');
     if (typeof input.newPassword !== 'string') throw invalid('newPassword', 'must be a string');
     try {
-      this.checkPassword(input.newPassword, user.email);
+      this.checkPassword(input.newPassword, user.email, user.name);
     } catch (e) {
       if (e instanceof HttpError) throw new HttpError(e.status, e.code, e.message.replace(/^password/, 'newPassword'), { ...e.details, field: 'newPassword' });
       throw e;

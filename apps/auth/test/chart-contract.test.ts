@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/log.ts';
 import { loadAuthConfig } from '../src/config.ts';
+import { passwordProblem } from '../src/passwords.ts';
 import { createAuthServer, type AuthServer } from '../src/server.ts';
 import { HTTP_PORT, env as envNames, probes } from '../../shared/contract.ts';
 import { appContainer, containerEnv, genericChartDir, plantChartDir, plantIds, template, thePlants } from '../../../test/support/plants.ts';
@@ -94,5 +95,17 @@ describe('AUTH_COOKIE_SECURE follows auth.session.secureCookies and the Ingress'
     const cfg = loadAuthConfig(env);
     expect(cfg.sessionIdleMinutes).toBe(15);
     expect(cfg.sessionAbsoluteHours).toBe(720);
+  });
+});
+
+describe("the plant's own words reach the password rules (AUTH_PASSWORD_CONTEXT_WORDS)", () => {
+  it("the namespace and auth.passwordContextWords, which each plant's values file fills", async () => {
+    const plant = await authContainer(plantChartDir('linz-assembly'), ['--namespace', 'plant-linz']);
+    expect(loadAuthConfig(plant.env).passwordContextWords.split(',')).toEqual(['plant-linz', 'Linz', 'Final Assembly']);
+    const { env } = await authContainer(plantChartDir('linz-assembly'), ['--namespace', 'plant-linz', '--set-json', 'auth.passwordContextWords=["Linz Final Assembly","Voestalpine"]']);
+    const cfg = loadAuthConfig(env);
+    expect(cfg.passwordContextWords.split(',')).toEqual(['plant-linz', 'Linz Final Assembly', 'Voestalpine']);
+    const words = { words: cfg.passwordContextWords.split(',') };
+    for (const p of ['LinzFinalAssembly1', 'Linz-Final-Assembly!', 'voestalpine1', 'PlantLinz2026']) expect(passwordProblem(p, 'w@factory.example', 8, words)?.reason, p).toBe('context');
   });
 });

@@ -19,8 +19,9 @@ export const stepText = (step) => (step === 'turn_left' ? 'Turn your head to you
 const WEAK_PASSWORD = {
   too_short: 'This password is too short: use at least 8 characters.',
   too_long: 'This password is too long.',
-  common: 'This password is one of the most common ones. Choose another.',
+  common: 'This password, or the word under it, appears in lists of breached passwords. Choose another: a few unrelated words work well.',
   contains_email: 'The password must not contain your email address.',
+  context: 'The password must not be built from your name, the plant or the product. Choose another.',
 };
 
 const FACE_MISMATCH = {
