@@ -55,3 +55,17 @@ export const livenessModes = { options: ['headturn', 'off'], default: 'headturn'
 
 /** Face inference backends: wasm everywhere, tfjs-node-gpu on GPU sites. */
 export const faceBackend = { cpu: 'wasm', gpu: 'tensorflow-gpu' } as const;
+
+/** Why the face service refuses an image (its 422 `reason`); auth turns each into a fixed message. */
+export const rejectReasons = [
+  'unsupported_format',
+  'corrupt_image',
+  'image_too_large',
+  'image_too_small',
+  'no_face',
+  'multiple_faces',
+  'face_too_small',
+  'low_confidence',
+  'not_frontal',
+] as const;
+export type RejectReason = (typeof rejectReasons)[number];

@@ -5,6 +5,9 @@ import type { ServiceMetrics } from './metrics.ts';
 import { InvalidTextError, StoreUnavailableError } from './store/types.ts';
 import { textProblem } from './text.ts';
 
+/** What a request id from a caller (a proxy, the gateway) may look like. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** An error the client caused or should know about: status, a machine-readable code, a message. */
 export class HttpError extends Error {
   constructor(
@@ -44,7 +47,9 @@ export function baseApp(o: BaseAppOptions): Express {
   app.set('trust proxy', o.trustedProxies.length ? o.trustedProxies : false);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
-    const id = req.get('x-request-id') ?? randomUUID();
+    // A caller's id is kept only when it looks like one: it goes into every log line and header.
+    const given = req.get('x-request-id');
+    const id = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', id);
     res.on('finish', () => {
       const route = (res.locals.route as string | undefined) ?? (req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched');

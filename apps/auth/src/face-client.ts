@@ -1,7 +1,26 @@
+import type { RejectReason } from '../../shared/contract.ts';
 import { HttpError } from '../../shared/http.ts';
 import type { Logger } from '../../shared/log.ts';
 
 /** The face service cannot answer: password-only logins go on, face steps say so. */
+
+/**
+ * What the user reads for each reason the face service gives. Fixed texts: the face
+ * service's own message can carry a decoder's words (`VipsJpeg: premature end of JPEG
+ * image`), which tell a user nothing and an attacker which library reads the image.
+ */
+const REJECTED: Record<RejectReason, string> = {
+  unsupported_format: 'the picture is not a JPEG or PNG image',
+  corrupt_image: 'the picture is damaged or incomplete; take it again',
+  image_too_large: 'the picture is too large',
+  image_too_small: 'the picture is too small; move closer to the camera or use a better one',
+  no_face: 'no face was found in the picture',
+  multiple_faces: 'more than one face is in the picture; only you should be in view',
+  face_too_small: 'the face is too small; move closer to the camera',
+  low_confidence: 'the face is not clear enough; improve the light and look at the camera',
+  not_frontal: 'look straight at the camera',
+};
+
 export class FaceUnavailableError extends HttpError {
   constructor(detail: string) {
     super(503, 'face_unavailable', 'The face check is unavailable right now. Try again shortly, or use a recovery code.', {}, { 'retry-after': '5' });
@@ -70,17 +89,20 @@ export class FaceClient {
   /** 422 (an image the quality gates refuse) and 400/410/413 keep their meaning for the user. */
   private passOn(r: { status: number; body: any }): never {
     const e = r.body?.error ?? {};
-    if (r.status === 422) throw new HttpError(422, 'image_rejected', e.message ?? 'image rejected', { reason: e.reason, ...(e.index !== undefined && { index: e.index }) });
+    if (r.status === 422) {
+      const reason = typeof e.reason === 'string' && e.reason in REJECTED ? (e.reason as keyof typeof REJECTED) : undefined;
+      throw new HttpError(422, 'image_rejected', reason ? REJECTED[reason] : 'the camera picture could not be used; try again', { reason: reason ?? 'unusable_image', ...(Number.isInteger(e.index) && { index: e.index }) });
+    }
     if (r.status === 410) throw new HttpError(410, 'challenge_expired', 'the head-turn challenge has expired or was used; start again');
     if (r.status === 403 && e.code === 'challenge_not_yours') throw new HttpError(403, 'challenge_not_yours', 'this head-turn challenge was not issued to this login', { field: 'challengeId' });
     if (r.status === 409 && e.code === 'challenge_busy') throw new HttpError(409, 'challenge_busy', 'the previous frames are still being analysed: send the next ones after its answer', {}, { 'retry-after': '1' });
     if (r.status === 400 && e.code === 'challenge_required') throw new HttpError(400, 'challenge_required', 'start the face check first (POST /api/login/face/challenge)', { field: 'challengeId' });
-    if (r.status === 413) throw new HttpError(413, 'image_too_large', e.message ?? 'image too large', { field: 'images' });
-    if (r.status === 409 && e.code === 'too_many_templates') throw new HttpError(409, 'too_many_templates', e.message);
+    if (r.status === 413) throw new HttpError(413, 'image_too_large', 'the picture is too large', { field: 'images' });
+    if (r.status === 409 && e.code === 'too_many_templates') throw new HttpError(409, 'too_many_templates', 'no more face pictures can be stored for this account');
     if (r.status === 409 && e.code === 'reenroll_required') {
       throw new HttpError(409, 'face_reenroll_required', 'Face login was updated and needs your face again: log in with a recovery code, then in your profile turn face login off and set it up again.');
     }
-    if (r.status === 400) throw new HttpError(400, 'invalid_field', e.message ?? 'invalid images', { field: 'images' });
+    if (r.status === 400) throw new HttpError(400, 'invalid_field', 'images: each must be a JPEG or PNG picture, base64-encoded', { field: 'images' });
     throw new FaceUnavailableError(`unexpected HTTP ${r.status}: ${e.code}`);
   }
 

@@ -54,7 +54,8 @@ const invalidCredentials = () => new HttpError(401, 'invalid_credentials', INVAL
 
 export function normaliseEmail(raw: unknown): string {
   if (typeof raw !== 'string') throw invalid('email', 'must be a string');
-  const email = raw.trim().toLowerCase();
+  // NFC first: `é` typed as one character or as e + accent is one address.
+  const email = raw.trim().normalize('NFC').toLowerCase();
   if (email.length > 254 || !EMAIL.test(email)) throw invalid('email', 'is not an email address');
   return email;
 }
@@ -151,7 +152,9 @@ export class AuthService {
 
     if ((await store.inWindow(keys.clientFailures(client.ip), HOUR, now)) >= this.cfg.ipFailuresPerHour) {
       this.metrics.throttled.inc({ authenticator: 'client' });
-      throw await refuse('client_throttled');
+      // No hash: every login from this address gets this answer, so its timing tells
+      // nothing, and a sprayer must not cost 128 MiB of scrypt per request.
+      throw await failure('client_throttled');
     }
     const user = await store.userByEmail(email);
     const device = client.deviceToken ? await store.devices.get(sha256(client.deviceToken)) : null;

@@ -83,6 +83,25 @@ describe('register, log in, log out', () => {
     expect((await b.post('/api/register', { email, name: 'A', password: PASSWORD })).status).toBe(201);
   });
 
+  it('one address however its accents were typed (NFC): a decomposed é logs in to the account registered with a composed one', async () => {
+    const s = stack();
+    const composed = `zo\u00eb-${uniqueEmail()}`;
+    const decomposed = composed.replace('\u00eb', 'e\u0308');
+    expect(decomposed).not.toBe(composed);
+    const b = await s.browser();
+    expect((await b.post('/api/register', { email: composed, name: 'Zoë', password: PASSWORD })).status).toBe(201);
+    expect((await (await s.browser()).post('/api/register', { email: decomposed.toUpperCase(), name: 'Zoë', password: PASSWORD })).body.error.code).toBe('email_taken');
+    expect((await (await s.browser()).post('/api/login', { email: decomposed, password: PASSWORD })).status).toBe(200);
+  });
+
+  it('keeps a caller\'s X-Request-Id only when it looks like an id', async () => {
+    const s = stack();
+    const id = async (given: string) => (await fetch(`${s.url}/api/me`, { headers: { 'x-request-id': given } })).headers.get('x-request-id');
+    expect(await id('3f0c2a9e-4b1d-4c1e-9f00-7d2b5e8a1c44')).toBe('3f0c2a9e-4b1d-4c1e-9f00-7d2b5e8a1c44');
+    expect(await id('edge.req:42')).toBe('edge.req:42');
+    for (const bad of ['<script>alert(1)</script>', 'x'.repeat(129), 'two words', '"quoted"']) expect(await id(bad), bad).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('accepts long passphrases, spaces and any script, without composition rules', async () => {
     const s = stack();
     for (const password of ['all lower case words here', 'ä'.repeat(8), 'x'.repeat(128), '長いパスワードです', 'Tr0ub4dor&3 but longer']) {

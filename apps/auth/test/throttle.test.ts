@@ -83,7 +83,11 @@ describe('password throttling', () => {
     const { email } = await s.user();
     const sprayer = await s.browser(from('10.0.3.1'));
     for (let i = 0; i < 100; i++) await sprayer.post('/api/login', { email: uniqueEmail('spray'), password: PASSWORD });
-    expect((await sprayer.post('/api/login', { email, password: PASSWORD })).status).toBe(401);
+    const hashes = async () => Number(/^auth_password_hash_seconds_count\{[^}]*\} (\d+)$/m.exec(await (await fetch(`${s.url}/metrics`)).text())?.[1] ?? 0);
+    const before = await hashes();
+    expect(before, 'the metric is read').toBeGreaterThan(100);
+    for (let i = 0; i < 5; i++) expect((await sprayer.post('/api/login', { email, password: PASSWORD })).status).toBe(401);
+    expect(await hashes(), 'refused by the address limit without spending a password hash').toBe(before);
     expect((await (await s.browser(from('10.0.3.2'))).post('/api/login', { email, password: PASSWORD })).status).toBe(200);
     s.clock.advance(3600_000);
     expect((await sprayer.post('/api/login', { email, password: PASSWORD })).status, 'next hour').toBe(200);

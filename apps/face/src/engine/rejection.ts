@@ -1,15 +1,7 @@
+import { rejectReasons } from '../../../shared/contract.ts';
+
 /** Why an image cannot be used, machine-readable; answered as 422 (413 for size). */
-export const REJECT_REASONS = [
-  'unsupported_format',
-  'corrupt_image',
-  'image_too_large',
-  'image_too_small',
-  'no_face',
-  'multiple_faces',
-  'face_too_small',
-  'low_confidence',
-  'not_frontal',
-] as const;
+export const REJECT_REASONS = rejectReasons;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export class ImageRejected extends Error {
