@@ -5,7 +5,7 @@ import { DuplicateKeyError } from '../../shared/store/types.ts';
 import type { AuthConfig } from './config.ts';
 import type { FaceChallenge, FaceClient } from './face-client.ts';
 import type { AuthMetrics } from './metrics.ts';
-import { passwordProblem, type PasswordHasher } from './passwords.ts';
+import { PasswordHasher, passwordProblem } from './passwords.ts';
 import { newRecoveryCodes, normaliseRecoveryCode } from './recovery-codes.ts';
 import { DEVICE_DAYS, newToken } from './session.ts';
 import { sha256, type AuditDoc, type AuthStore, type LoginMethod, type SessionDoc, type Stage, type UserDoc } from './store.ts';
@@ -73,6 +73,11 @@ const keys = {
 /** Every rule of the auth service, independent of HTTP. */
 export class AuthService {
   private readonly lastCheck = new Map<string, number>();
+  /**
+   * Recovery codes are 80 random bits: scrypt at 2^12 (4 MiB) is plenty against a stolen
+   * table, and a login checks up to ten of them.
+   */
+  private readonly codeHasher = new PasswordHasher({ logN: 12, r: 8, p: 1 }, 64);
 
   constructor(
     private readonly cfg: AuthConfig,
@@ -269,7 +274,7 @@ export class AuthService {
       throw new HttpError(429, 'recovery_throttled', `too many wrong codes; wait ${verdict.retryAfterSeconds} s`, { retryAfter: verdict.retryAfterSeconds }, { 'retry-after': String(verdict.retryAfterSeconds) });
     }
     const code = normaliseRecoveryCode(raw);
-    if (!code || !(await store.consumeRecoveryCode(user.id, code))) {
+    if (!code || !(await store.consumeRecoveryCode(user.id, code, this.codeHasher))) {
       this.metrics.logins.inc({ method: 'recovery', result: 'failure' });
       await this.audit({ type: 'login', method: 'recovery', result: 'failure', reason: 'wrong_code', userId: user.id, email: user.email }, client);
       throw new HttpError(401, 'invalid_recovery_code', 'this recovery code is wrong or was used already', { field: 'code' });
@@ -343,7 +348,7 @@ export class AuthService {
     let recoveryCodes: string[] | undefined;
     if ((await store.recoveryCodesLeft(user.id)) === 0) {
       recoveryCodes = newRecoveryCodes();
-      await store.replaceRecoveryCodes(user.id, recoveryCodes, now);
+      await store.replaceRecoveryCodes(user.id, recoveryCodes, now, this.codeHasher);
     }
     await this.audit({ type: 'face.enroll', userId: user.id, email: user.email }, client);
     return { user: await this.view((await store.users.get(user.id))!), ...(recoveryCodes && { recoveryCodes }) };
@@ -365,7 +370,7 @@ export class AuthService {
     await this.reauthenticate(user, input.password, client);
     const codes = newRecoveryCodes();
     const store = await this.store();
-    await store.replaceRecoveryCodes(user.id, codes, this.clock());
+    await store.replaceRecoveryCodes(user.id, codes, this.clock(), this.codeHasher);
     await store.succeeded(keys.recovery(user.id));
     await this.audit({ type: 'recovery.regenerate', userId: user.id, email: user.email }, client);
     return codes;

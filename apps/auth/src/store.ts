@@ -66,6 +66,18 @@ interface RecoveryCodeDoc {
   id: string;
   userId: string;
   createdAt: string;
+  /**
+   * The code, salted and hashed with scrypt: 80 bits is below the 112 NIST SP 800-63B-4
+   * §3.1.2 lets a plain hash protect. Codes issued before this field existed have none:
+   * their id is SHA-256(userId:code), and they work until used or regenerated.
+   */
+  hash?: string;
+}
+
+/** How recovery codes are hashed and checked (a PasswordHasher at the codes' own cost). */
+export interface CodeHasher {
+  hash(code: string): Promise<string>;
+  verify(code: string, stored: string): Promise<boolean>;
 }
 
 export type AuditType =
@@ -196,15 +208,23 @@ export class AuthStore {
 
   // --- recovery codes --------------------------------------------------------------
 
-  async replaceRecoveryCodes(userId: string, codes: string[], now: number): Promise<void> {
-    await this.codes.deleteMany({ userId });
+  async replaceRecoveryCodes(userId: string, codes: string[], now: number, hasher: CodeHasher): Promise<void> {
     const createdAt = new Date(now).toISOString();
-    await this.codes.insertMany(codes.map((c) => ({ id: sha256(`${userId}:${c}`), userId, createdAt })));
+    const docs = await Promise.all(codes.map(async (c) => ({ id: randomUUID(), userId, createdAt, hash: await hasher.hash(c) })));
+    await this.codes.deleteMany({ userId });
+    await this.codes.insertMany(docs);
   }
 
-  /** Single use: deleting is the atomic test-and-set, so two concurrent uses cannot both win. */
-  consumeRecoveryCode(userId: string, code: string): Promise<boolean> {
-    return this.codes.delete(sha256(`${userId}:${code}`));
+  /**
+   * Single use: the code is found by checking it against each of the user's (at most ten),
+   * then deleting that one is the atomic test-and-set, so two concurrent uses cannot both win.
+   */
+  async consumeRecoveryCode(userId: string, code: string, hasher: CodeHasher): Promise<boolean> {
+    if (await this.codes.delete(sha256(`${userId}:${code}`))) return true;
+    for (const doc of await this.codes.find({ userId })) {
+      if (doc.hash && (await hasher.verify(code, doc.hash))) return this.codes.delete(doc.id);
+    }
+    return false;
   }
 
   recoveryCodesLeft(userId: string): Promise<number> {
