@@ -37,6 +37,7 @@ export const operations: Record<string, Record<'get' | 'post' | 'delete', Operat
     delete: { summary: 'Turn face login off and delete the templates (password needed)', body: { password: str }, required: ['password'], status: 200, errors: [401, 403, 503] },
     get: undefined,
   },
+  '/api/me/sessions/end-others': { post: { summary: 'Log out everywhere else: every other session of the account ends', body: {}, required: [], status: 200, errors: [401, 403] }, get: undefined, delete: undefined },
   '/api/me/recovery-codes': { post: { summary: 'New recovery codes; the old ones stop working (password needed)', body: { password: str }, required: ['password'], status: 200, errors: [401, 403] }, get: undefined, delete: undefined },
 };
 

@@ -119,6 +119,10 @@ export function authRoutes(service: AuthService, jar: CookieJar): Router {
     res.json({ user: await service.disableFace(need(res), body(req) as never, client(req, res)) });
   }));
 
+  r.post('/me/sessions/end-others', handle(async (req, res) => {
+    res.json({ ended: await service.endOtherSessions(need(res), client(req, res)) });
+  }));
+
   r.post('/me/recovery-codes', handle(async (req, res) => {
     res.json({ recoveryCodes: await service.regenerateRecoveryCodes(need(res), body(req) as never, client(req, res)) });
   }));

@@ -350,6 +350,8 @@ export class AuthService {
       recoveryCodes = newRecoveryCodes();
       await store.replaceRecoveryCodes(user.id, recoveryCodes, now, this.codeHasher);
     }
+    // Another browser still logged in with the password alone would skip the new factor.
+    await store.endSessionsExcept(user.id, session.id);
     await this.audit({ type: 'face.enroll', userId: user.id, email: user.email }, client);
     return { user: await this.view((await store.users.get(user.id))!), ...(recoveryCodes && { recoveryCodes }) };
   }
@@ -361,6 +363,8 @@ export class AuthService {
     const store = await this.store();
     await store.users.update(user.id, { faceEnabled: false, faceTemplates: 0 });
     await store.succeeded(keys.face(user.id));
+    // Whoever turned the factor off, no other session outlives the change.
+    await store.endSessionsExcept(user.id, session.id);
     await this.audit({ type: 'face.disable', userId: user.id, email: user.email }, client);
     return this.view((await store.users.get(user.id))!);
   }
@@ -372,8 +376,18 @@ export class AuthService {
     const store = await this.store();
     await store.replaceRecoveryCodes(user.id, codes, this.clock(), this.codeHasher);
     await store.succeeded(keys.recovery(user.id));
+    // New codes usually mean the old ones leaked: whoever used one is logged out.
+    await store.endSessionsExcept(user.id, session.id);
     await this.audit({ type: 'recovery.regenerate', userId: user.id, email: user.email }, client);
     return codes;
+  }
+
+  /** "Log out everywhere else": every other session of the account ends; how many did. */
+  async endOtherSessions(session: SessionDoc, client: Client): Promise<number> {
+    const user = await this.userOf(session);
+    const ended = await (await this.store()).endSessionsExcept(user.id, session.id);
+    await this.audit({ type: 'sessions.end', userId: user.id, email: user.email, reason: `${ended} ended` }, client);
+    return ended;
   }
 
   /**

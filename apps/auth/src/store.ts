@@ -87,6 +87,7 @@ export type AuditType =
   | 'face.enroll'
   | 'face.disable'
   | 'recovery.regenerate'
+  | 'sessions.end'
   | 'password.change'
   | 'account.delete';
 export type LoginMethod = 'password' | 'face' | 'recovery';
@@ -204,6 +205,13 @@ export class AuthStore {
   async inWindow(key: string, windowMs: number, now: number): Promise<number> {
     const start = Math.floor(now / windowMs) * windowMs;
     return (await this.counters.get(`${key}:${start}`))?.failures ?? 0;
+  }
+
+  /** Ends every session of the user but `keep` (the one asking); how many ended. */
+  async endSessionsExcept(userId: string, keep: string): Promise<number> {
+    let ended = 0;
+    for (const s of await this.sessions.find({ userId })) if (s.id !== keep && (await this.sessions.delete(s.id))) ended++;
+    return ended;
   }
 
   // --- recovery codes --------------------------------------------------------------

@@ -150,6 +150,22 @@ describe('session cookies', () => {
     expect((await (await s.browser()).post('/api/login', { email, password: PASSWORD })).status).toBe(401);
   });
 
+  it('"log out everywhere else" ends every other session of the account and keeps this one', async () => {
+    const s = stack();
+    const { b: here, email } = await s.user();
+    const laptop = await s.browser();
+    const phone = await s.browser();
+    for (const x of [laptop, phone]) expect((await x.post('/api/login', { email, password: PASSWORD })).status).toBe(200);
+    const other = await s.user();
+    const r = await here.post('/api/me/sessions/end-others', {});
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ ended: 2 });
+    for (const x of [laptop, phone]) expect((await x.get('/api/me')).status).toBe(401);
+    expect((await here.get('/api/me')).status).toBe(200);
+    expect((await other.b.get('/api/me')).status, "another account's session is untouched").toBe(200);
+    expect((await (await s.browser()).post('/api/me/sessions/end-others', {})).status).toBe(401);
+  });
+
   it('ends after the idle limit (1 h) and the absolute limit (24 h)', async () => {
     const s = stack();
     const { b } = await s.user();

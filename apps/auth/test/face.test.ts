@@ -143,6 +143,29 @@ describe('face as a second factor (liveness off)', () => {
     expect((await (await s.browser()).post('/api/login', { email, password: PASSWORD })).body.stage).toBe('full');
   });
 
+  it('turning face login on or off, and new recovery codes, end every other session of the account', async () => {
+    const s = stack();
+    const { b, email } = await s.user();
+    const elsewhere = async () => {
+      const x = await s.browser();
+      const r = await x.post('/api/login', { email, password: PASSWORD });
+      if (r.body.stage === 'face') expect((await x.post('/api/login/face', { images: [photo('yale-4.jpg')] })).status).toBe(200);
+      expect((await x.get('/api/me')).status).toBe(200);
+      return x;
+    };
+    let other = await elsewhere();
+    const enrolled = await b.post('/api/me/face', { images: [photo('yale-1.jpg')] });
+    expect(enrolled.status).toBe(201);
+    expect((await other.get('/api/me')).status, 'a password-only session would skip the new factor').toBe(401);
+    other = await elsewhere();
+    expect((await b.post('/api/me/recovery-codes', { password: PASSWORD })).status).toBe(200);
+    expect((await other.get('/api/me')).status).toBe(401);
+    other = await elsewhere();
+    expect((await b.del('/api/me/face', { password: PASSWORD })).status).toBe(200);
+    expect((await other.get('/api/me')).status).toBe(401);
+    expect((await b.get('/api/me')).status, 'the session that made the change stays').toBe(200);
+  });
+
   it('deleting the account deletes its face templates in the face service', async () => {
     const s = stack();
     const { b, id, email } = await enrolledUser(s);

@@ -89,6 +89,15 @@ export function profileView(root) {
   // The view's own element: once another view replaced it, late answers are dropped.
   const view = /** @type {HTMLElement} */ (root.lastElementChild);
   fillUser(view, session.user);
+  $(view, '[data-action=end-other-sessions]').addEventListener('click', async () => {
+    clearMessages();
+    try {
+      const { ended } = await api('POST', '/me/sessions/end-others', {});
+      showNotice(ended === 0 ? 'You were not logged in anywhere else.' : `Logged out of ${ended} other ${ended === 1 ? 'session' : 'sessions'}.`);
+    } catch (e) {
+      report(e);
+    }
+  });
   void Promise.all([api('GET', '/me'), api('GET', '/me/logins')]).then(
     ([me, logins]) => {
       if (!view.isConnected) return;
