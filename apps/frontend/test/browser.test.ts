@@ -180,7 +180,7 @@ describe('the dashboard in Chromium, on the real stack (face + auth + frontend)'
     await page.getByText('You were not logged in anywhere else.').waitFor();
 
     // Log out, log in again: password, then the head-turn challenge.
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
     await heading(page, 'Log in');
     await page.getByText('You are logged out.').waitFor();
     await passwordStep(page, email, password);
@@ -235,7 +235,7 @@ describe('the dashboard in Chromium, on the real stack (face + auth + frontend)'
     expect(rows[0]).toEqual([expect.any(String), 'Succeeded', 'Face', '127.0.0.1', expect.stringMatching(/Chrome/)]);
     expect(rows.some((r) => r[2] === 'Password' && r[1] === 'Succeeded')).toBe(true);
 
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
     await heading(page, 'Log in');
     expect(watch.problems).toEqual([]);
   });
@@ -327,7 +327,7 @@ describe('the dashboard in Chromium, on the real stack (face + auth + frontend)'
     await shot(page, '11-password-changed');
 
     // The new password logs in (no face factor: straight to the profile); the old one does not.
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
     await heading(page, 'Log in');
     await page.getByLabel('Email', { exact: true }).fill(who);
     await page.getByLabel('Password', { exact: true }).fill(first);
