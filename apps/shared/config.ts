@@ -110,6 +110,16 @@ export const trustedProxiesSetting = (who: string) =>
     description: `addresses or CIDR ranges of the proxies in front of this service (${who}), comma-separated; only their X-Forwarded-For is believed. Empty: none`,
   }) as const satisfies Setting;
 
+/** /healthz, /readyz and /metrics on a port of their own (the chart sets it where an Ingress routes the service). */
+export const managementPortSetting = {
+  type: 'int',
+  env: contractEnv.managementPort,
+  default: 0,
+  min: 0,
+  max: 65535,
+  description: 'port for /healthz, /readyz and /metrics alone; 0: they are answered on PORT with everything else',
+} as const satisfies Setting;
+
 function isHttpUrl(s: string): boolean {
   try {
     const u = new URL(s);

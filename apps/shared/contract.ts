@@ -5,6 +5,11 @@
  * so this is the one place they are spelled.
  */
 export const HTTP_PORT = 8080;
+/**
+ * Where the dashboard answers its probes and metrics in the cluster: a port of the pod that
+ * neither its Service nor the Ingress routes, so /metrics and /readyz stay inside.
+ */
+export const MANAGEMENT_PORT = 9090;
 export const MONGODB_PORT = 27017;
 
 /**
@@ -21,6 +26,7 @@ export const MONGODB_UID = 999;
 
 export const env = {
   port: 'PORT',
+  managementPort: 'MANAGEMENT_PORT',
   logFormat: 'LOG_FORMAT',
   trustedProxies: 'TRUSTED_PROXIES',
   mongodbUri: 'MONGODB_URI',

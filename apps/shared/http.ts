@@ -1,4 +1,5 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from './log.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -34,6 +35,8 @@ export interface BaseAppOptions {
   readiness: () => Promise<Readiness>;
   /** Express's `trust proxy`: the proxies whose X-Forwarded-* are believed (TRUSTED_PROXIES). */
   trustedProxies: string[];
+  /** MANAGEMENT_PORT: when set, the probes and metrics move there and PORT no longer answers them. */
+  managementPort?: number;
 }
 
 /**
@@ -62,18 +65,45 @@ export function baseApp(o: BaseAppOptions): Express {
     });
     next();
   });
-  app.get('/healthz', (_req, res) => {
+  const management = o.managementPort ? express() : app;
+  if (management !== app) {
+    management.disable('x-powered-by');
+    app.locals[MANAGEMENT] = management;
+  }
+  management.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  management.get('/readyz', async (_req, res) => {
     const r = await o.readiness();
     res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  management.get('/metrics', async (_req, res) => {
     res.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
   });
   return app;
 }
+
+const MANAGEMENT = 'kubevision.management';
+
+/**
+ * Starts the management listener of an app made with a managementPort (nothing otherwise),
+ * on the same host as the service.
+ */
+export async function listenManagement(app: Express, port: number, host: string): Promise<Server | undefined> {
+  const management = app.locals[MANAGEMENT] as Express | undefined;
+  if (!management || !port) return undefined;
+  const server = management.listen(port, host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  return server;
+}
+
+/** Stops a listener and its idle connections. */
+export const closeServer = (server: Server | undefined) =>
+  new Promise<void>((resolve) => {
+    if (!server) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 
 /**
  * An async route handler that records its route for metrics and logs: after an error

@@ -1,5 +1,5 @@
 import { env } from '../../shared/contract.ts';
-import { loadConfig, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
+import { loadConfig, managementPortSetting, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
 
 /**
  * Every setting of the auth service. Defaults are the reference numbers
@@ -10,6 +10,7 @@ export const authSettings = {
   port: { type: 'int', env: env.port, default: 8081, min: 0, max: 65535, description: 'HTTP port (0: any free port)' },
   host: { type: 'string', env: 'HOST', default: '0.0.0.0', description: 'address to listen on' },
   trustedProxies: trustedProxiesSetting('the dashboard'),
+  managementPort: managementPortSetting,
   mongodbUri: { type: 'string', env: env.mongodbUri, secret: true, description: 'MongoDB connection string (production)' },
   databaseUrl: { type: 'string', env: 'DATABASE_URL', secret: true, description: 'PostgreSQL URL, when not MongoDB' },
   dataDir: { type: 'string', env: 'AUTH_DATA_DIR', default: 'data/auth', description: 'embedded database folder, when neither URL is set' },

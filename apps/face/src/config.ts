@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { env, livenessModes } from '../../shared/contract.ts';
-import { loadConfig, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
+import { loadConfig, managementPortSetting, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
 import { BACKENDS } from './engine/human.ts';
 import { CALIBRATED_THRESHOLD, DEFAULT_MODEL, FACE_MODELS } from './engine/models.ts';
 
@@ -15,6 +15,7 @@ export const faceSettings = {
   port: { type: 'int', env: env.port, default: 8082, min: 0, max: 65535, description: 'HTTP port (0: any free port)' },
   host: { type: 'string', env: 'HOST', default: '0.0.0.0', description: 'address to listen on' },
   trustedProxies: trustedProxiesSetting('none: only auth calls it'),
+  managementPort: managementPortSetting,
   token: { type: 'string', env: env.faceServiceToken, required: true, secret: true, description: 'the credential callers must present' },
   mongodbUri: { type: 'string', env: env.mongodbUri, secret: true, description: 'MongoDB connection string (production)' },
   databaseUrl: { type: 'string', env: 'DATABASE_URL', secret: true, description: 'PostgreSQL URL, when not MongoDB' },

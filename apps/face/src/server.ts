@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { baseApp, finishApp, requireServiceToken } from '../../shared/http.ts';
+import { baseApp, closeServer, finishApp, listenManagement, requireServiceToken } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { lazyStore } from '../../shared/store/lazy.ts';
 import { thresholdOf, type FaceConfig } from './config.ts';
@@ -36,6 +36,7 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
   const app = baseApp({
     log,
     trustedProxies: cfg.trustedProxies,
+    managementPort: cfg.managementPort,
     metrics,
     readiness: async () => {
       const models = pool.ready ? 'ok' : 'loading';
@@ -53,6 +54,7 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
   finishApp(app, log);
 
   let server: Server | undefined;
+  let management: Server | undefined;
   return {
     pool,
     async start() {
@@ -67,10 +69,12 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
         await pool.close();
         throw e;
       }
+      management = await listenManagement(app, cfg.managementPort, cfg.host);
       log.info({ port, backend: cfg.backend, model: cfg.model, threshold: thresholdOf(cfg), workers: cfg.workers, loadMs: Math.round(pool.loadMs) }, 'face service ready');
       return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
     },
     async close() {
+      await closeServer(management);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await pool.close();
       await store.close();

@@ -1,11 +1,12 @@
 import { HTTP_PORT, env } from '../../shared/contract.ts';
-import { loadConfig, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
+import { loadConfig, managementPortSetting, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
 
 /** Every setting of the frontend (the dashboard and its /api gateway to the auth service). */
 export const frontendSettings = {
   port: { type: 'int', env: env.port, default: HTTP_PORT, min: 0, max: 65535, description: 'HTTP port (0: any free port)' },
   host: { type: 'string', env: 'HOST', default: '0.0.0.0', description: 'address to listen on' },
   trustedProxies: trustedProxiesSetting('the Ingress controller'),
+  managementPort: managementPortSetting,
   authServiceUrl: { type: 'url', env: env.authServiceUrl, required: true, description: 'base URL of the auth service; every /api/... request is forwarded there' },
   authTimeoutSeconds: {
     type: 'int',

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { baseApp, finishApp } from '../../shared/http.ts';
+import { baseApp, closeServer, finishApp, listenManagement } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { createMetrics } from '../../shared/metrics.ts';
 import { loadAssets, PUBLIC_DIR, type Assets } from './assets.ts';
@@ -33,6 +33,7 @@ export function createFrontendServer(cfg: FrontendConfig, opts: FrontendServerOp
   const app = baseApp({
     log,
     trustedProxies: cfg.trustedProxies,
+    managementPort: cfg.managementPort,
     metrics: createMetrics('frontend'),
     readiness: async () => {
       const auth = await fetch(`${cfg.authServiceUrl}/readyz`, { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS) }).then(
@@ -58,16 +59,19 @@ export function createFrontendServer(cfg: FrontendConfig, opts: FrontendServerOp
   finishApp(app, log);
 
   let server: Server | undefined;
+  let management: Server | undefined;
   return {
     async start() {
       assets = await loadAssets(opts.publicDir ?? PUBLIC_DIR);
       server = app.listen(cfg.port, cfg.host);
       await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
       const { port } = server.address() as AddressInfo;
+      management = await listenManagement(app, cfg.managementPort, cfg.host);
       log.info({ port, auth: cfg.authServiceUrl, assets: assets.byUrl.size + 1 }, 'frontend ready');
       return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
     },
     async close() {
+      await closeServer(management);
       const s = server;
       if (s) {
         const cut = setTimeout(() => s.closeAllConnections(), CLOSE_GRACE_MS).unref();

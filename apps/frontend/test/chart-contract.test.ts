@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadFrontendConfig } from '../src/config.ts';
-import { HTTP_PORT, probes } from '../../shared/contract.ts';
+import { HTTP_PORT, MANAGEMENT_PORT, probes } from '../../shared/contract.ts';
 import { loadAuthConfig } from '../../auth/src/config.ts';
 import { loadFaceConfig } from '../../face/src/config.ts';
 import { appContainer, containerEnv, helm, ofComponent, plantChartDir, plantIds, template } from '../../../test/support/plants.ts';
@@ -16,6 +16,17 @@ describe.each(plantIds())('the chart of %s and the frontend agree', (id) => {
     expect(cfg.port).toBe(HTTP_PORT);
     expect(container.readinessProbe.httpGet.path).toBe(probes.readiness);
     expect(container.livenessProbe.httpGet.path).toBe(probes.liveness);
+    // Probes and metrics on the management port, which no Service (so no Ingress) leads to.
+    expect(cfg.managementPort).toBe(MANAGEMENT_PORT);
+    for (const probe of [container.readinessProbe, container.livenessProbe]) {
+      expect(container.ports.find((p) => p.name === probe.httpGet.port)?.containerPort).toBe(MANAGEMENT_PORT);
+    }
+    const objs2 = await template(plantChartDir(id), ['--set', 'ingress.enabled=true']);
+    const service = ofComponent(objs2, 'Service', 'frontend') as unknown as { spec: { ports: { port: number; targetPort: string }[] } };
+    expect(service.spec.ports.map((p) => p.targetPort)).toEqual(['http']);
+    const ingress = objs2.find((o) => o.kind === 'Ingress') as unknown as { spec: { rules: { http: { paths: { backend: { service: { port: { name?: string; number?: number } } } }[] } }[] } };
+    const backends = ingress.spec.rules.flatMap((r) => r.http.paths.map((p) => p.backend.service.port));
+    for (const b of backends) expect(b.name === 'http' || b.number === service.spec.ports[0]!.port, JSON.stringify(b)).toBe(true);
   });
 
   it("the auth URL the frontend forwards to is the chart's auth Service, which reaches the auth pods' HTTP port", async () => {

@@ -45,6 +45,7 @@ describe('frontend configuration', () => {
       port: 8080,
       host: '0.0.0.0',
       trustedProxies: ['loopback'],
+      managementPort: 0,
       authServiceUrl: 'http://kubevision-auth:8081',
       authTimeoutSeconds: 30,
     });

@@ -138,6 +138,26 @@ describe('the dashboard server', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { auth: 'ok', assets: 'ok' } });
   });
 
+  it('with MANAGEMENT_PORT (as the chart sets it), probes and metrics answer there only: the port the Ingress reaches says 404', async () => {
+    const port = await deadPort();
+    const split = await startFrontend(upstream.url, { MANAGEMENT_PORT: String(port) });
+    try {
+      for (const p of ['/healthz', '/readyz', '/metrics']) {
+        const outside = await fetch(`${split.url}${p}`, { headers: { accept: 'application/json' } });
+        expect(outside.status, p).toBe(404);
+        expect(((await outside.json()) as { error: { code: string } }).error.code).toBe('not_found');
+        expect((await fetch(`http://127.0.0.1:${port}${p}`)).status, p).toBe(200);
+      }
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('http_requests_total');
+      // The management port serves nothing else.
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${port}/api/me`)).status).toBe(404);
+      expect((await fetch(`${split.url}/`)).status).toBe(200);
+    } finally {
+      await split.server.close();
+    }
+  });
+
   it('is not ready while the auth service is down', async () => {
     const down = await startFrontend(`http://127.0.0.1:${await deadPort()}`);
     try {

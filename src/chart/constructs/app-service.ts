@@ -1,8 +1,8 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { Construct } from 'constructs';
-import { APP_UID, HTTP_PORT, env } from '../../../apps/shared/contract.ts';
+import { APP_UID, HTTP_PORT, MANAGEMENT_PORT, env } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
-import { httpPort, httpProbes, image, patchPod, podTemplate } from './pod.ts';
+import { httpPort, httpProbes, image, managementPort, patchPod, podTemplate } from './pod.ts';
 
 export interface AppServiceProps {
   /** Values key and component name: frontend, auth or face. */
@@ -12,6 +12,12 @@ export interface AppServiceProps {
   gpu?: string;
   /** Go template expression for the image tag suffix (the GPU variant). */
   imageSuffix?: string;
+  /**
+   * Probes and metrics on MANAGEMENT_PORT instead of the service port: for the dashboard,
+   * whose service port the Ingress exposes (auth and face have no Ingress, and their
+   * NetworkPolicies admit only their callers).
+   */
+  management?: boolean;
 }
 
 /**
@@ -46,14 +52,15 @@ export class AppService extends Construct {
             name: key,
             image: image(t, key, props.imageSuffix),
             imagePullPolicy: t.value(`.Values.${key}.image.pullPolicy`),
-            ports: [httpPort],
+            ports: props.management ? [httpPort, managementPort] : [httpPort],
             env: [
               { name: env.port, value: String(HTTP_PORT) },
+              ...(props.management ? [{ name: env.managementPort, value: String(MANAGEMENT_PORT) }] : []),
               { name: env.logFormat, value: 'json' },
               ...props.env,
             ],
             volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            ...httpProbes(),
+            ...httpProbes(props.management ? 'management' : 'http'),
           },
         }),
       },

@@ -31,7 +31,11 @@ export class NetworkPolicies extends Construct {
           policyTypes: ['Ingress'],
           ingress: [
             {
-              ports: [{ port: k8s.IntOrString.fromString(rule.portName), protocol: 'TCP' }],
+              ports: [
+                { port: k8s.IntOrString.fromString(rule.portName), protocol: 'TCP' },
+                // The kubelet's probes and a Prometheus in the cluster; no Service leads there.
+                ...(component === 'frontend' ? [{ port: k8s.IntOrString.fromString('management'), protocol: 'TCP' }] : []),
+              ],
               ...(rule.from === 'anywhere'
                 ? {}
                 : { from: rule.from.map((peer) => ({ podSelector: { matchLabels: naming.selectorOf(peer) } })) }),

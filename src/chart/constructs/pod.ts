@@ -1,6 +1,6 @@
 import type { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
-import { HTTP_PORT, probes } from '../../../apps/shared/contract.ts';
+import { HTTP_PORT, MANAGEMENT_PORT, probes } from '../../../apps/shared/contract.ts';
 import type { Templater } from '../template.ts';
 import type { Naming } from './context.ts';
 
@@ -66,9 +66,9 @@ export function image(t: Templater, key: string, suffix = '""'): string {
   return t.value(`include "kubevision.image" (list . .Values.${key}.image ${suffix})`);
 }
 
-/** The HTTP probes every application service answers. */
-export function httpProbes(): Pick<k8s.Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe'> {
-  const port = k8s.IntOrString.fromString('http');
+/** The HTTP probes every application service answers, on its service port or its management port. */
+export function httpProbes(portName: 'http' | 'management' = 'http'): Pick<k8s.Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe'> {
+  const port = k8s.IntOrString.fromString(portName);
   return {
     startupProbe: { httpGet: { path: probes.liveness, port }, periodSeconds: 2, failureThreshold: 60 },
     livenessProbe: { httpGet: { path: probes.liveness, port }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
@@ -77,3 +77,5 @@ export function httpProbes(): Pick<k8s.Container, 'livenessProbe' | 'readinessPr
 }
 
 export const httpPort: k8s.ContainerPort = { name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' };
+/** Probes and metrics only: no Service port leads here, so no Ingress does either. */
+export const managementPort: k8s.ContainerPort = { name: 'management', containerPort: MANAGEMENT_PORT, protocol: 'TCP' };
