@@ -12,6 +12,7 @@ import { helmBinary } from '../../src/helm/binary.ts';
 import { benchTmpBase, TempDirs, type BenchContext, type Benchmark, type Row } from './context.ts';
 import { benchAuth } from './auth.ts';
 import { benchDashboard } from './dashboard.ts';
+import { benchGateway } from './gateway.ts';
 import { benchFace } from './face.ts';
 import { benchFaceModels } from './face-models.ts';
 import { benchGenerator } from './generator.ts';
@@ -23,6 +24,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'face-models', run: benchFaceModels },
   { name: 'auth', run: benchAuth },
   { name: 'dashboard', run: benchDashboard },
+  { name: 'gateway', run: benchGateway },
 ];
 
 function machineFacts(): string[] {
