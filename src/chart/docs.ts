@@ -86,6 +86,13 @@ NetworkPolicies admit MongoDB connections only from auth and face, and face conn
 only from auth. Generated credentials are kept across upgrades; every credential can come
 from an existing Secret instead.
 
+The client address that login throttling and the audit use is taken from X-Forwarded-For
+only when a known proxy sent it: the dashboard believes \`clientAddress.ingress\` (the
+Ingress controller's pods), auth believes \`clientAddress.dashboard\`, the face service no
+one. Both default to k3s' pod network, 10.42.0.0/16; set them to your cluster's pod CIDR
+(\`--cluster-cidr\`). The dashboard's probes and metrics answer on the container port
+\`management\` (9090), which no Service or Ingress routes.
+
 ${renderOperations(opsContext(r.chartName, r.defaults))}
 
 ## Parameters
