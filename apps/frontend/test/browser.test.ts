@@ -97,7 +97,7 @@ async function passwordStep(page: Page, email: string, password: string, keyboar
 
 /** Guidance until the face is clear, then the head-turn challenge. */
 async function faceStep(page: Page, shotPrefix: string) {
-  expect(await page.evaluate('document.activeElement?.tagName')).toBe('H1');
+  await expect.poll(() => page.evaluate('document.activeElement?.tagName')).toBe('H1');
   await guidanceSays(page, 'Your face is clear');
   await shot(page, `${shotPrefix}-guidance`);
   await page.getByRole('button', { name: 'Start face check' }).click({ timeout: 30_000 });
@@ -155,7 +155,7 @@ describe('the dashboard in Chromium, on the real stack (face + auth + frontend)'
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await heading(page, 'Your profile');
-    expect(await page.evaluate('document.activeElement?.tagName')).toBe('H1');
+    await expect.poll(() => page.evaluate('document.activeElement?.tagName')).toBe('H1');
     await page.getByText(/^Off\./).waitFor();
     await shot(page, '02-profile-new');
 
