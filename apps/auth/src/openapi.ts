@@ -31,7 +31,7 @@ export const operations: Record<string, Record<'get' | 'post' | 'delete', Operat
   },
   '/api/me/logins': { get: { summary: 'Recent login attempts, newest first (at most 20)', status: 200, errors: [401] }, post: undefined, delete: undefined },
   '/api/me/password': { post: { summary: 'Change the password; other sessions end', body: { currentPassword: str, newPassword: str }, required: ['currentPassword', 'newPassword'], status: 200, errors: [400, 401, 403] }, get: undefined, delete: undefined },
-  '/api/me/face/check': { post: { summary: 'Quality gates on one camera frame, for live guidance', body: { image: str }, required: ['image'], status: 200, errors: [400, 401, 403, 422, 429, 503] }, get: undefined, delete: undefined },
+  '/api/me/face/check': { post: { summary: 'Quality gates on one camera frame, for live guidance', body: { image: str }, required: ['image'], status: 200, errors: [400, 401, 403, 429, 503] }, get: undefined, delete: undefined },
   '/api/me/face': {
     post: { summary: 'Enroll the face (1 to 5 frontal captures); returns recovery codes once if there were none', body: { images: { ...images, maxItems: 5 } }, required: ['images'], status: 201, errors: [400, 401, 403, 409, 422, 503] },
     delete: { summary: 'Turn face login off and delete the templates (password needed)', body: { password: str }, required: ['password'], status: 200, errors: [401, 403, 503] },

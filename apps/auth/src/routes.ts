@@ -107,8 +107,7 @@ export function authRoutes(service: AuthService, jar: CookieJar): Router {
   }));
 
   r.post('/me/face/check', handle(async (req, res) => {
-    await service.checkFrame(need(res), body(req) as never);
-    res.json({ ok: true });
+    res.json(await service.checkFrame(need(res), body(req) as never));
   }));
 
   r.post('/me/face', handle(async (req, res) => {

@@ -323,8 +323,12 @@ export class AuthService {
     return this.issue(user, 'full', client);
   }
 
-  /** Live guidance while the camera is aimed; at most a few frames a second per session. */
-  async checkFrame(session: SessionDoc, input: { image: unknown }): Promise<void> {
+  /**
+   * Live guidance while the camera is aimed; at most a few frames a second per session.
+   * A frame the gates refuse is an answer, not an error (200 with the reason): the page
+   * asks every second, and a 422 each time would fill the browser's console.
+   */
+  async checkFrame(session: SessionDoc, input: { image: unknown }): Promise<{ ok: true } | { ok: false; reason: string; message: string }> {
     await this.userOf(session, 'any');
     const [image] = imagesOf([input.image], 1, 'image');
     const now = this.clock();
@@ -332,7 +336,13 @@ export class AuthService {
     if (now - last < 300) throw new HttpError(429, 'slow_down', 'at most three frames a second', { retryAfter: 1 });
     this.lastCheck.set(session.id, now);
     if (this.lastCheck.size > 10_000) this.lastCheck.clear();
-    await this.face.check(image!);
+    try {
+      await this.face.check(image!);
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof HttpError && e.code === 'image_rejected') return { ok: false, reason: String(e.details.reason), message: e.message };
+      throw e;
+    }
   }
 
   async enrollFace(session: SessionDoc, input: { images: unknown }, client: Client): Promise<{ user: UserView; recoveryCodes?: string[] }> {

@@ -2,17 +2,20 @@ import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { pickEncoding, type Asset, type Assets } from './assets.ts';
 
+/** The dashboard's pages, the list the browser's router reads too (plain JavaScript there). */
+const { isPage } = (await import(new URL('../public/js/pages.js', import.meta.url).href)) as { isPage: (pathname: string) => boolean };
+
 /** Fingerprinted files never change under their name. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The page may be kept, but must be revalidated (ETag) before each use: it names the current assets. */
 export const REVALIDATE = 'no-cache';
 
-function send(req: Request, res: Response, a: Asset, cacheControl: string): void {
+function send(req: Request, res: Response, a: Asset, cacheControl: string, status = 200): void {
   res.setHeader('content-type', a.type);
   res.setHeader('cache-control', cacheControl);
   res.setHeader('etag', a.etag);
   res.vary('accept-encoding');
-  if (req.fresh) {
+  if (status === 200 && req.fresh) {
     res.status(304).end();
     return;
   }
@@ -20,13 +23,13 @@ function send(req: Request, res: Response, a: Asset, cacheControl: string): void
   const body = enc === 'br' ? a.br : enc === 'gzip' ? a.gzip : a.body;
   if (enc) res.setHeader('content-encoding', enc);
   res.setHeader('content-length', body.length);
-  res.status(200).end(req.method === 'HEAD' ? undefined : body);
+  res.status(status).end(req.method === 'HEAD' ? undefined : body);
 }
 
 /**
- * The dashboard: hashed assets under /assets, and index.html for the page paths the
- * browser-side router knows (any GET for HTML at a path without a file extension), so a
- * reload or a bookmark of /profile works.
+ * The dashboard: hashed assets under /assets, and index.html for any GET for HTML at a
+ * path without a file extension, so a reload or a bookmark of /profile works: 200 for the
+ * pages public/js/pages.js lists, 404 for the rest.
  */
 export function dashboardRoutes(assets: () => Assets): Router {
   const r = Router();
@@ -45,7 +48,8 @@ export function dashboardRoutes(assets: () => Assets): Router {
       return;
     }
     res.locals.route = '/';
-    send(req, res, assets().index, REVALIDATE);
+    // Any other path still gets the page (it says "Page not found"), with the status a browser, a crawler and a monitor read.
+    send(req, res, assets().index, REVALIDATE, isPage(req.path) ? 200 : 404);
   });
   return r;
 }

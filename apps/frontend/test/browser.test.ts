@@ -358,3 +358,114 @@ describe('the dashboard in Chromium, on the real stack (face + auth + frontend)'
     expect(watch.problems).toEqual([]);
   });
 });
+
+/** A camera that shows no one: a grey picture, as when the user stepped away. */
+const EMPTY_CAMERA = `(() => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 400;
+  canvas.height = 300;
+  const ctx = canvas.getContext('2d');
+  setInterval(() => { ctx.fillStyle = '#8a8a8a'; ctx.fillRect(0, 0, 400, 300); }, 100);
+  navigator.mediaDevices.getUserMedia = async () => canvas.captureStream(10);
+})()`;
+/** A machine without a camera: what Chromium answers then. */
+const NO_CAMERA = "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));";
+
+describe("the dashboard's rough edges (issue 12)", () => {
+  async function registered(page: Page, name = 'Pat Plain'): Promise<string> {
+    const who = `edge-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    await page.goto(`${url}/register`);
+    await heading(page, 'Create an account');
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Email', { exact: true }).fill(who);
+    await page.getByLabel('Password', { exact: true }).fill('quiet rivers under tall pines');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await heading(page, 'Your profile');
+    return who;
+  }
+
+  it('logs out, in and out again in one tab, without a reload; a password-only account is not told it has 0 recovery codes', { timeout: 120_000 }, async () => {
+    const { page, watch } = await openPage(browsers[0] ?? (await launch()), OWNER);
+    const who = await registered(page);
+    await page.getByText(/^None yet: you get ten when you turn on face login/).waitFor();
+    expect(await page.getByText('0 recovery codes left').count()).toBe(0);
+    for (let round = 0; round < 2; round++) {
+      await page.getByRole('button', { name: 'Log out', exact: true }).click();
+      await heading(page, 'Log in');
+      await page.getByLabel('Email', { exact: true }).fill(who);
+      await page.getByLabel('Password', { exact: true }).fill('quiet rivers under tall pines');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await heading(page, 'Your profile');
+      expect(await page.getByRole('button', { name: 'Log out', exact: true }).isEnabled(), `round ${round + 1}`).toBe(true);
+    }
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await heading(page, 'Log in');
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('an unknown address answers 404 and says "Page not found", with the way back', { timeout: 60_000 }, async () => {
+    const { page, watch } = await openPage(browsers[0] ?? (await launch()), OWNER);
+    const res = await page.goto(`${url}/no/such/page`);
+    expect(res?.status()).toBe(404);
+    await heading(page, 'Page not found');
+    expect(await page.title()).toBe('Page not found · KubeVision');
+    await page.getByRole('link', { name: 'Go to the start page' }).click();
+    await heading(page, 'Log in');
+    expect((await page.goto(`${url}/profile`))?.status(), 'a real page still answers 200').toBe(200);
+    expect(watch.problems).toEqual([]);
+  });
+
+  it('without a camera it says so once, and not "Starting the camera…" beside it', { timeout: 60_000 }, async () => {
+    const context = await (browsers[0] ?? (await launch())).newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.addInitScript({ content: NO_CAMERA });
+    await registered(page, 'Nora Nocam');
+    await page.getByRole('link', { name: 'Set up face login' }).click();
+    await heading(page, 'Set up face login');
+    await page.locator('#alert', { hasText: 'No camera was found' }).waitFor();
+    expect(await page.getByText('Starting the camera').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Take pictures' }).isDisabled()).toBe(true);
+    await context.close();
+  });
+
+  it('with no face in view, the guidance says so and the console stays clean (no HTTP error every second)', { timeout: 90_000 }, async () => {
+    const context = await (browsers[0] ?? (await launch())).newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.addInitScript({ content: EMPTY_CAMERA });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
+    });
+    const checks: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('/api/me/face/check')) checks.push(r.status());
+    });
+    await registered(page, 'Ed Empty');
+    await page.getByRole('link', { name: 'Set up face login' }).click();
+    await heading(page, 'Set up face login');
+    await page.locator('[data-guidance]', { hasText: 'We cannot see a face' }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => checks.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    expect(new Set(checks)).toEqual(new Set([200]));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('at phone width the header keeps one line and the logins table scrolls inside the page', { timeout: 60_000 }, async () => {
+    const context = await (browsers[0] ?? (await launch())).newContext({ viewport: { width: 360, height: 740 }, locale: 'en-GB', isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await registered(page, 'Maximiliane Alexandrina Bergmann-Oberhuber');
+    await page.getByRole('table').waitFor();
+    const logout = await page.getByRole('button', { name: 'Log out', exact: true }).boundingBox();
+    const lineHeight = Number(await page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-action=logout]')).lineHeight)"));
+    expect(logout!.height, 'one line of text plus padding').toBeLessThan(lineHeight * 2);
+    const header = await page.locator('header').boundingBox();
+    expect(header!.height).toBeLessThan(80);
+    // Nothing sticks out of the page sideways; the table is wider than the phone and scrolls in its own box.
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(360);
+    const box = (await page.evaluate("(() => { const d = document.querySelector('.table-responsive'); return { scroll: d.scrollWidth, client: d.clientWidth, overflow: getComputedStyle(d).overflowX }; })()")) as { scroll: number; client: number; overflow: string };
+    expect(box.overflow).toBe('auto');
+    expect(box.scroll).toBeGreaterThanOrEqual(box.client);
+    await shot(page, '13-phone-profile');
+    await context.close();
+  });
+});

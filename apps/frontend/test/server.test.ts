@@ -158,6 +158,19 @@ describe('the dashboard server', () => {
     }
   });
 
+  it('answers the page for every dashboard path with 200, and for any other page-like path with 404 (the page says "Page not found")', async () => {
+    for (const p of ['/', '/login', '/profile', '/profile/face/disable', '/profile/']) {
+      const r = await fetch(`${fe.url}${p}`, { headers: { accept: 'text/html' } });
+      expect(r.status, p).toBe(200);
+      await r.body?.cancel();
+    }
+    for (const p of ['/nope', '/profile/other', '/login/face/extra']) {
+      const r = await fetch(`${fe.url}${p}`, { headers: { accept: 'text/html' } });
+      expect(r.status, p).toBe(404);
+      expect(await r.text()).toContain('id="view-not-found"');
+    }
+  });
+
   it('is not ready while the auth service is down', async () => {
     const down = await startFrontend(`http://127.0.0.1:${await deadPort()}`);
     try {

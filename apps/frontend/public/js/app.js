@@ -1,27 +1,27 @@
 // The dashboard: boots the session, routes between views, keeps the header in step.
 import { api, loadSession, session } from './api.js';
 import { messageFor } from './messages.js';
+import { PAGES, isPage } from './pages.js';
 import { go, onNavigate } from './router.js';
 import { clearMessages, showError, showNotice } from './ui.js';
 import { faceView, loginView, recoveryView, registerView } from './views-auth.js';
 import { codesView, deleteView, enrollView, faceDisableView, passwordView, profileView } from './views-profile.js';
 
-/**
- * Every page: its view, the stages it belongs to, and its title.
- * @type {Record<string, {view: (root: HTMLElement) => (void | (() => void)), stages: string[], title: string}>}
- */
-const ROUTES = {
-  '/login': { view: loginView, stages: ['anonymous'], title: 'Log in' },
-  '/register': { view: registerView, stages: ['anonymous'], title: 'Create an account' },
-  '/login/face': { view: faceView, stages: ['face'], title: 'Face check' },
-  '/login/recovery': { view: recoveryView, stages: ['face'], title: 'Recovery code' },
-  '/profile': { view: profileView, stages: ['full'], title: 'Your profile' },
-  '/profile/face': { view: enrollView, stages: ['full'], title: 'Set up face login' },
-  '/profile/face/disable': { view: faceDisableView, stages: ['full'], title: 'Turn off face login' },
-  '/profile/recovery-codes': { view: codesView, stages: ['full'], title: 'New recovery codes' },
-  '/profile/password': { view: passwordView, stages: ['full'], title: 'Change password' },
-  '/profile/delete': { view: deleteView, stages: ['full'], title: 'Delete account' },
+/** Each page's view (pages.js lists the pages, their stages and titles). */
+const VIEWS = {
+  '/login': loginView,
+  '/register': registerView,
+  '/login/face': faceView,
+  '/login/recovery': recoveryView,
+  '/profile': profileView,
+  '/profile/face': enrollView,
+  '/profile/face/disable': faceDisableView,
+  '/profile/recovery-codes': codesView,
+  '/profile/password': passwordView,
+  '/profile/delete': deleteView,
 };
+/** @type {Record<string, {view: (root: HTMLElement) => (void | (() => void)), stages: string[], title: string}>} */
+const ROUTES = Object.fromEntries(Object.entries(PAGES).map(([p, page]) => [p, { ...page, view: VIEWS[/** @type {keyof typeof VIEWS} */ (p)] }]));
 /** Where each stage starts. */
 const HOME = { anonymous: '/login', face: '/login/face', full: '/profile' };
 
@@ -47,6 +47,10 @@ function render(opts = {}) {
   cleanup?.();
   cleanup = null;
   let path = location.pathname.replace(/\/+$/, '') || '/';
+  if (!isPage(path)) {
+    notFound();
+    return;
+  }
   let route = ROUTES[path];
   if (!route || !route.stages.includes(session.stage)) {
     path = HOME[session.stage] ?? '/login';
@@ -65,6 +69,16 @@ function render(opts = {}) {
   first = false;
 }
 
+/** A path no page has (the server answered 404): say so, and offer the way back. */
+function notFound() {
+  clearMessages();
+  updateHeader();
+  document.title = 'Page not found · KubeVision';
+  viewRoot.replaceChildren(/** @type {HTMLTemplateElement} */ (document.getElementById('view-not-found')).content.cloneNode(true));
+  /** @type {HTMLElement | null} */ (viewRoot.querySelector('h1'))?.focus();
+  first = false;
+}
+
 onNavigate(render);
 window.addEventListener('popstate', () => render());
 
@@ -80,7 +94,11 @@ document.addEventListener('click', (ev) => {
   if (logout instanceof HTMLButtonElement) {
     logout.disabled = true;
     api('POST', '/logout').then(
-      () => go('/login', { notice: 'You are logged out.' }),
+      () => {
+        // The header stays on the page: the next login in this tab needs the button again.
+        logout.disabled = false;
+        go('/login', { notice: 'You are logged out.' });
+      },
       (e) => {
         logout.disabled = false;
         showError(messageFor(e));

@@ -23,13 +23,19 @@ export async function openCamera(root) {
   let stream = null;
   let closed = false;
 
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-    throw Object.assign(new Error('no camera API'), { name: 'NotFoundError' });
+  try {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      throw Object.assign(new Error('no camera API'), { name: 'NotFoundError' });
+    }
+    stream = await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } },
+      audio: false,
+    });
+  } catch (e) {
+    // No preview and no "Starting the camera…" beside the message saying why there is none.
+    slot.replaceChildren();
+    throw e;
   }
-  stream = await navigator.mediaDevices.getUserMedia({
-    video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } },
-    audio: false,
-  });
   video.srcObject = stream;
   await video.play().catch(() => undefined);
   // Wait for the first frame, so captures have pixels.
@@ -90,10 +96,15 @@ export function startGuidance(camera, onChange, intervalMs = 1000) {
     const started = Date.now();
     let delay = intervalMs;
     try {
-      await api('POST', '/me/face/check', { image: camera.capture() });
+      const verdict = await api('POST', '/me/face/check', { image: camera.capture() });
       if (stopped) return;
-      camera.say('Your face is clear. Keep still.', 'ok');
-      onChange(true);
+      if (verdict.ok) {
+        camera.say('Your face is clear. Keep still.', 'ok');
+        onChange(true);
+      } else {
+        camera.say(REASON_GUIDANCE[/** @type {keyof typeof REASON_GUIDANCE} */ (verdict.reason)] ?? verdict.message, 'bad');
+        onChange(false);
+      }
     } catch (e) {
       if (stopped) return;
       const err = /** @type {any} */ (e);

@@ -44,7 +44,12 @@ function fillUser(root, user) {
   );
   for (const el of root.querySelectorAll('[data-show-face]')) /** @type {HTMLElement} */ (el).hidden = el.getAttribute('data-show-face') !== (on ? 'on' : 'off');
   const n = user.recoveryCodesLeft ?? 0;
-  set('recoveryCodesLeft', `${n} recovery code${n === 1 ? '' : 's'} left.${on && n < 3 ? ' Make new ones soon: without them you cannot log in when the camera fails.' : ''}`);
+  set(
+    'recoveryCodesLeft',
+    !on && n === 0
+      ? 'None yet: you get ten when you turn on face login, to log in when the camera cannot.'
+      : `${n} recovery code${n === 1 ? '' : 's'} left.${on && n < 3 ? ' Make new ones soon: without them you cannot log in when the camera fails.' : ''}`,
+  );
 }
 
 /** @param {HTMLTableSectionElement} tbody @param {any[]} logins */
