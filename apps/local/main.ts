@@ -3,8 +3,11 @@ import { startLocalStack } from './stack.ts';
 /** `npm start`: the application on this machine at http://127.0.0.1:8080. */
 const port = process.env.PORT ? Number(process.env.PORT) : 8080;
 try {
-  const stack = await startLocalStack({ port, logLevel: process.env.LOG_LEVEL ?? 'warn' });
-  process.stdout.write(`\nKubeVision is running: ${stack.url}\n(data in ./data; Ctrl-C stops it)\n\n`);
+  process.stdout.write('KubeVision: starting face, auth and the dashboard on this machine\n');
+  const started = Date.now();
+  const stack = await startLocalStack({ port, logLevel: process.env.LOG_LEVEL ?? 'warn', progress: (step) => process.stdout.write(`  ${step}\n`) });
+  process.stdout.write(`  ready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(`\nKubeVision is running: ${stack.url}\n(data in ./data, readable by you only; Ctrl-C stops it)\n\n`);
   const stop = async () => {
     await stack.close();
     process.exit(0);

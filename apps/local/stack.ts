@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../shared/log.ts';
+import { privateDir } from '../shared/store/sql-clients.ts';
 import { loadAuthConfig } from '../auth/src/config.ts';
 import { createAuthServer } from '../auth/src/server.ts';
 import { loadFaceConfig } from '../face/src/config.ts';
@@ -21,6 +22,8 @@ export interface LocalStackOptions {
   /** Extra settings for the face service (tests match the needed head turn to their clips). */
   faceEnv?: Record<string, string>;
   logLevel?: string;
+  /** Told what is starting, for a person waiting at the terminal (`npm start`). */
+  progress?: (step: string) => void;
 }
 
 export interface LocalStack {
@@ -41,8 +44,12 @@ export interface LocalStack {
 export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalStack> {
   const level = o.logLevel ?? 'warn';
   const token = randomBytes(32).toString('base64url');
+  const say = o.progress ?? (() => undefined);
+  // The root too: each service makes its own folder private, but the root holds them all.
+  if (o.dataDir !== 'memory') privateDir(o.dataDir ?? 'data');
   const db = (service: string) => (o.dataDir === 'memory' ? { DATABASE_URL: 'pglite:memory' } : { [`${service.toUpperCase()}_DATA_DIR`]: path.join(o.dataDir ?? 'data', service) });
 
+  say(`face service: loading the face models into ${o.faceWorkers ?? Math.min(2, availableParallelism())} workers (about half a minute)…`);
   const face = createFaceServer(
     loadFaceConfig({
       PORT: '0',
@@ -56,6 +63,7 @@ export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalS
     { log: createLogger('face', level) },
   );
   const faceUrl = (await face.start()).url;
+  say('auth service: opening its database…');
   const auth = createAuthServer(
     loadAuthConfig({
       PORT: '0',
@@ -70,6 +78,7 @@ export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalS
     { log: createLogger('auth', level) },
   );
   const authUrl = (await auth.start()).url;
+  say('dashboard: preparing its files…');
   const frontend = createFrontendServer(loadFrontendConfig({ PORT: String(o.port ?? 8080), HOST: '127.0.0.1', AUTH_SERVICE_URL: authUrl }), {
     log: createLogger('frontend', level),
   });

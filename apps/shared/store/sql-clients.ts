@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -89,9 +89,18 @@ export function pgPoolClient(connectionString: string): SqlClient {
   };
 }
 
+/**
+ * A folder only its owner may enter (0700), made if missing and tightened if it was not:
+ * the embedded databases hold password hashes and face templates.
+ */
+export function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
 /** Embedded PostgreSQL (WASM): in memory, or persisted in `dataDir`. One process per data dir. */
 export async function pgliteClient(dataDir?: string): Promise<SqlClient> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) privateDir(dataDir);
   const db = await PGlite.create(dataDir);
   return {
     query: async <R>(sql: string, params?: unknown[]) => (await db.query<R>(sql, params)).rows,
