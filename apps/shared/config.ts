@@ -120,6 +120,18 @@ export const managementPortSetting = {
   description: 'port for /healthz, /readyz and /metrics alone; 0: they are answered on PORT with everything else',
 } as const satisfies Setting;
 
+/**
+ * What one client may hold of a service, so that a slow or greedy one cannot wait the
+ * terminal out: the time to send a request's headers, and the whole request, and how
+ * many connections at once. The proxies in TRUSTED_PROXIES carry many clients and are
+ * not counted.
+ */
+export const connectionSettings = {
+  headersTimeoutSeconds: { type: 'int', env: 'HTTP_HEADERS_TIMEOUT_SECONDS', default: 10, min: 1, max: 120, description: "longest wait for a request's headers before 408" },
+  requestTimeoutSeconds: { type: 'int', env: 'HTTP_REQUEST_TIMEOUT_SECONDS', default: 30, min: 1, max: 600, description: 'longest wait for a whole request (headers and body) before 408' },
+  connectionsPerClient: { type: 'int', env: contractEnv.connectionsPerClient, default: 32, min: 1, max: 10_000, description: 'open connections one client address may hold; more are closed at once' },
+} as const satisfies Record<string, Setting>;
+
 function isHttpUrl(s: string): boolean {
   try {
     const u = new URL(s);

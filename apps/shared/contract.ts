@@ -29,6 +29,7 @@ export const env = {
   managementPort: 'MANAGEMENT_PORT',
   logFormat: 'LOG_FORMAT',
   trustedProxies: 'TRUSTED_PROXIES',
+  connectionsPerClient: 'HTTP_CONNECTIONS_PER_CLIENT',
   mongodbUri: 'MONGODB_URI',
   faceServiceUrl: 'FACE_SERVICE_URL',
   faceServiceToken: 'FACE_SERVICE_TOKEN',

@@ -1,5 +1,5 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from './log.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -84,6 +84,47 @@ export function baseApp(o: BaseAppOptions): Express {
 }
 
 const MANAGEMENT = 'kubevision.management';
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+  headersTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
+  connectionsPerClient: number;
+}
+
+/**
+ * Listens with the bounds a terminal needs: headers within headersTimeoutSeconds, the
+ * whole request within requestTimeoutSeconds (Node checks once a second here, not its
+ * default 30), and at most connectionsPerClient open connections per client address;
+ * the proxies baseApp trusts (TRUSTED_PROXIES) carry many clients and are not bounded.
+ */
+export async function listen(app: Express, o: ListenOptions): Promise<Server> {
+  const server = createServer(
+    { headersTimeout: o.headersTimeoutSeconds * 1000, requestTimeout: o.requestTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
+    app,
+  );
+  const trusted = app.get('trust proxy fn') as (addr: string, hop: number) => boolean;
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const peer = socket.remoteAddress ?? '';
+    if (trusted(peer, 0)) return;
+    const n = (open.get(peer) ?? 0) + 1;
+    if (n > o.connectionsPerClient) {
+      socket.destroy();
+      return;
+    }
+    open.set(peer, n);
+    socket.once('close', () => {
+      const left = (open.get(peer) ?? 1) - 1;
+      if (left <= 0) open.delete(peer);
+      else open.set(peer, left);
+    });
+  });
+  server.listen(o.port, o.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  return server;
+}
 
 /**
  * Starts the management listener of an app made with a managementPort (nothing otherwise),

@@ -59,6 +59,8 @@ export class KubeVisionChart extends KubeVisionChartBase {
         mongodbUri,
         faceToken,
         { name: env.trustedProxies, value: '' },
+        // Its one client is auth (NetworkPolicy), whose pods hold a connection per verification in flight.
+        { name: env.connectionsPerClient, value: '1024' },
         { name: env.faceBackend, value: t.value('include "kubevision.faceBackend" .') },
         // Not the node's CPU count: a container would start a worker per host core.
         { name: env.faceWorkers, value: t.value('.Values.face.workers | quote') },

@@ -1,5 +1,5 @@
 import { env } from '../../shared/contract.ts';
-import { loadConfig, managementPortSetting, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
+import { connectionSettings, loadConfig, managementPortSetting, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
 
 /**
  * Every setting of the auth service. Defaults are the reference numbers
@@ -11,6 +11,7 @@ export const authSettings = {
   host: { type: 'string', env: 'HOST', default: '0.0.0.0', description: 'address to listen on' },
   trustedProxies: trustedProxiesSetting('the dashboard'),
   managementPort: managementPortSetting,
+  ...connectionSettings,
   mongodbUri: { type: 'string', env: env.mongodbUri, secret: true, description: 'MongoDB connection string (production)' },
   databaseUrl: { type: 'string', env: 'DATABASE_URL', secret: true, description: 'PostgreSQL URL, when not MongoDB' },
   dataDir: { type: 'string', env: 'AUTH_DATA_DIR', default: 'data/auth', description: 'embedded database folder, when neither URL is set' },
@@ -22,6 +23,7 @@ export const authSettings = {
   sessionAbsoluteHours: { type: 'int', env: env.authSessionAbsoluteHours, default: 24, min: 1, max: 24 * 30, description: 'a session ends this long after login, whatever happens' },
   scryptLogN: { type: 'int', env: 'AUTH_SCRYPT_LOG_N', default: 17, min: 14, max: 20, description: 'scrypt cost N = 2^value for new hashes (OWASP: 17)' },
   hashQueueMax: { type: 'int', env: 'AUTH_HASH_QUEUE_MAX', default: 64, min: 1, max: 10_000, description: 'password hashes waiting before 503 (each needs 128 MiB while it runs)' },
+  hashMaxWaitMs: { type: 'int', env: 'AUTH_HASH_MAX_WAIT_MS', default: 5000, min: 100, max: 60_000, description: "longest a login may wait for a password hash to start (from the measured time of one) before 503: well inside the gateway's AUTH_TIMEOUT_SECONDS" },
   passwordMinLength: { type: 'int', env: 'AUTH_PASSWORD_MIN_LENGTH', default: 8, min: 8, max: 64, description: 'shortest password accepted (characters)' },
   passwordContextWords: { type: 'string', env: env.authPasswordContextWords, default: '', description: "names a password must not be built from besides the product's and the user's own (the plant, its sites), comma-separated; the chart writes the plant's" },
   passwordFreeAttempts: { type: 'int', env: 'AUTH_PASSWORD_FREE_ATTEMPTS', default: 5, min: 1, max: 100, description: 'consecutive wrong passwords before waits start' },

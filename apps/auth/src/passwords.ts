@@ -27,17 +27,28 @@ export class PasswordHasher {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private decoy: Promise<string> | undefined;
+  /** Moving average of one derivation here, in ms (0 until one has been measured). */
+  private serviceMs = 0;
 
   /**
    * @param concurrency hashes computed at once: each holds 128 MiB, and libuv runs four
-   * by default anyway; the rest wait in a bounded queue (503 when it is full).
+   * by default anyway; the rest wait in a queue bounded twice: by length (queueMax) and
+   * by the wait a newcomer would have (maxWaitMs, from the measured time of a hash).
+   * Beyond either, 503 at once: a fast "try again", never a gateway timeout.
    */
   constructor(
     readonly params: ScryptParams,
     private readonly queueMax: number,
     private readonly concurrency = 4,
     private readonly onHash: (seconds: number) => void = () => undefined,
+    private readonly maxWaitMs = Infinity,
   ) {}
+
+  /** What a hash asked for now would wait before it starts, in ms. */
+  expectedWaitMs(): number {
+    if (this.running < this.concurrency) return 0;
+    return Math.ceil((this.waiting.length + 1) / this.concurrency) * this.serviceMs;
+  }
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
@@ -72,7 +83,11 @@ export class PasswordHasher {
 
   private async limited<T>(fn: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
-      if (this.waiting.length >= this.queueMax) throw new HttpError(503, 'busy', 'too many logins at once; try again shortly', {}, { 'retry-after': '1' });
+      const wait = this.expectedWaitMs();
+      if (this.waiting.length >= this.queueMax || wait > this.maxWaitMs) {
+        const retry = String(Math.max(1, Math.ceil(wait / 1000)));
+        throw new HttpError(503, 'busy', 'too many logins at once; try again in a few seconds', { retryAfter: Number(retry) }, { 'retry-after': retry });
+      }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     this.running++;
@@ -80,7 +95,9 @@ export class PasswordHasher {
     try {
       return await fn();
     } finally {
-      this.onHash(Number(process.hrtime.bigint() - started) / 1e9);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.serviceMs = this.serviceMs === 0 ? seconds * 1000 : 0.8 * this.serviceMs + 0.2 * seconds * 1000;
+      this.onHash(seconds);
       this.running--;
       this.waiting.shift()?.();
     }

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
-import { baseApp, closeServer, finishApp, listenManagement } from '../../shared/http.ts';
+import { baseApp, closeServer, finishApp, listen, listenManagement } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { lazyStore } from '../../shared/store/lazy.ts';
 import type { AuthConfig } from './config.ts';
@@ -42,7 +42,7 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
   const clock = opts.clock ?? Date.now;
   const metrics = createAuthMetrics();
   const store = lazyStore(cfg.mongodbUri ?? cfg.databaseUrl, { dataDir: cfg.dataDir, namespace: opts.namespace, log }, AuthStore.open);
-  const hasher = new PasswordHasher({ logN: cfg.scryptLogN, r: 8, p: 1 }, cfg.hashQueueMax, 4, (s) => metrics.hashSeconds.observe(s));
+  const hasher = new PasswordHasher({ logN: cfg.scryptLogN, r: 8, p: 1 }, cfg.hashQueueMax, 4, (s) => metrics.hashSeconds.observe(s), cfg.hashMaxWaitMs);
   const face = new FaceClient(cfg.faceServiceUrl, cfg.faceServiceToken, cfg.faceTimeoutMs, log);
   const service = new AuthService(cfg, store.data, hasher, face, metrics, log, clock);
   const jar = cookieJar(cfg);
@@ -73,8 +73,7 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
   return {
     service,
     async start() {
-      server = app.listen(cfg.port, cfg.host);
-      await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
+      server = await listen(app, cfg);
       const { port } = server.address() as AddressInfo;
       management = await listenManagement(app, cfg.managementPort, cfg.host);
       // Open the database now if it is there; if not, the service starts unready and retries.

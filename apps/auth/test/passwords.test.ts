@@ -34,6 +34,29 @@ describe('password storage', () => {
     expect(await hasher.verify('Stra\u00dfe und Cafe\u0301 1', h)).toBe(true);
   });
 
+  it('refuses at once a hash that would wait longer than maxWaitMs, from the measured time of one; the admitted ones finish', async () => {
+    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, 1000, 1, () => undefined, 1);
+    await hasher.hash('a first one, to measure');
+    const order: string[] = [];
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        hasher.hash('another long password').then(
+          (h) => (order.push(`done ${i}`), h),
+          (e: { code: string; details: { retryAfter: number } }) => {
+            order.push(`refused ${i}`);
+            throw e;
+          },
+        ),
+      ),
+    );
+    // One runs; the next would wait a whole hash, more than 1 ms: refused, before the first is done.
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+    expect(refused.map((e) => e.code)).toEqual(Array(7).fill('busy'));
+    expect(refused[0].details.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(order.indexOf('done 0')).toBe(order.length - 1);
+  });
+
   it('refuses work beyond its queue instead of piling up 128 MiB derivations', async () => {
     const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, 2, 1);
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => hasher.hash('another long password')));

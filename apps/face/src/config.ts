@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { env, livenessModes } from '../../shared/contract.ts';
-import { loadConfig, managementPortSetting, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
+import { connectionSettings, loadConfig, managementPortSetting, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
 import { BACKENDS } from './engine/human.ts';
 import { CALIBRATED_THRESHOLD, DEFAULT_MODEL, FACE_MODELS } from './engine/models.ts';
 
@@ -16,6 +16,7 @@ export const faceSettings = {
   host: { type: 'string', env: 'HOST', default: '0.0.0.0', description: 'address to listen on' },
   trustedProxies: trustedProxiesSetting('none: only auth calls it'),
   managementPort: managementPortSetting,
+  ...connectionSettings,
   token: { type: 'string', env: env.faceServiceToken, required: true, secret: true, description: 'the credential callers must present' },
   mongodbUri: { type: 'string', env: env.mongodbUri, secret: true, description: 'MongoDB connection string (production)' },
   databaseUrl: { type: 'string', env: 'DATABASE_URL', secret: true, description: 'PostgreSQL URL, when not MongoDB' },

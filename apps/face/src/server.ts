@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { baseApp, closeServer, finishApp, listenManagement, requireServiceToken } from '../../shared/http.ts';
+import { baseApp, closeServer, finishApp, listen, listenManagement, requireServiceToken } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { lazyStore } from '../../shared/store/lazy.ts';
 import { thresholdOf, type FaceConfig } from './config.ts';
@@ -58,8 +58,7 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
   return {
     pool,
     async start() {
-      server = app.listen(cfg.port, cfg.host);
-      await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
+      server = await listen(app, cfg);
       const { port } = server.address() as AddressInfo;
       try {
         await pool.start();

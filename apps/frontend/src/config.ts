@@ -1,5 +1,5 @@
 import { HTTP_PORT, env } from '../../shared/contract.ts';
-import { loadConfig, managementPortSetting, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
+import { connectionSettings, loadConfig, managementPortSetting, trustedProxiesSetting, type ConfigOf, type Setting } from '../../shared/config.ts';
 
 /** Every setting of the frontend (the dashboard and its /api gateway to the auth service). */
 export const frontendSettings = {
@@ -7,6 +7,7 @@ export const frontendSettings = {
   host: { type: 'string', env: 'HOST', default: '0.0.0.0', description: 'address to listen on' },
   trustedProxies: trustedProxiesSetting('the Ingress controller'),
   managementPort: managementPortSetting,
+  ...connectionSettings,
   authServiceUrl: { type: 'url', env: env.authServiceUrl, required: true, description: 'base URL of the auth service; every /api/... request is forwarded there' },
   authTimeoutSeconds: {
     type: 'int',

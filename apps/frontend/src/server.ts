@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { baseApp, closeServer, finishApp, listenManagement } from '../../shared/http.ts';
+import { baseApp, closeServer, finishApp, listen, listenManagement } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { createMetrics } from '../../shared/metrics.ts';
 import { loadAssets, PUBLIC_DIR, type Assets } from './assets.ts';
@@ -63,8 +63,7 @@ export function createFrontendServer(cfg: FrontendConfig, opts: FrontendServerOp
   return {
     async start() {
       assets = await loadAssets(opts.publicDir ?? PUBLIC_DIR);
-      server = app.listen(cfg.port, cfg.host);
-      await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
+      server = await listen(app, cfg);
       const { port } = server.address() as AddressInfo;
       management = await listenManagement(app, cfg.managementPort, cfg.host);
       log.info({ port, auth: cfg.authServiceUrl, assets: assets.byUrl.size + 1 }, 'frontend ready');

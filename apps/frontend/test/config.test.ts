@@ -46,6 +46,9 @@ describe('frontend configuration', () => {
       host: '0.0.0.0',
       trustedProxies: ['loopback'],
       managementPort: 0,
+      headersTimeoutSeconds: 10,
+      requestTimeoutSeconds: 30,
+      connectionsPerClient: 32,
       authServiceUrl: 'http://kubevision-auth:8081',
       authTimeoutSeconds: 30,
     });

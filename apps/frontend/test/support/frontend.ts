@@ -16,7 +16,11 @@ export async function stubUpstream(answer: (req: Seen, res: ServerResponse) => v
   const seen: Seen[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      return; // the gateway gave the request up (its client went away): nothing arrived
+    }
     const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
     seen.push(s);
     await answer(s, res);
