@@ -7,6 +7,7 @@ import { createFaceServer } from '../../apps/face/src/server.ts';
 import { loadFrontendConfig } from '../../apps/frontend/src/config.ts';
 import { createFrontendServer } from '../../apps/frontend/src/server.ts';
 import { HTTP_PORT, env as names, faceBackend, probes } from '../../apps/shared/contract.ts';
+import { deadPort } from '../../apps/frontend/test/support/frontend.ts';
 import { createLogger } from '../../apps/shared/log.ts';
 import { appContainer, containerEnv, plantChartDir, plantIds, template, type AppContainer } from '../support/plants.ts';
 
@@ -27,9 +28,13 @@ function podEnv(c: AppContainer, secrets: Map<string, string>): Record<string, s
   });
 }
 
-/** What stands in for the cluster here: the embedded database, loopback addresses, any free port. */
-function onThisMachine(e: Record<string, string>, urls: Partial<Record<'face' | 'auth', string>>): Record<string, string> {
+/**
+ * What stands in for the cluster here: the embedded database, loopback addresses, any free
+ * port; a management port the chart sets moves to a free one (`management`).
+ */
+function onThisMachine(e: Record<string, string>, urls: Partial<Record<'face' | 'auth', string>>, management?: number): Record<string, string> {
   const out: Record<string, string> = { ...e, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'pglite:memory' };
+  if (out[names.managementPort] && out[names.managementPort] !== '0') out[names.managementPort] = String(management);
   delete out[names.mongodbUri];
   if (urls.face) out[names.faceServiceUrl] = urls.face;
   if (urls.auth) out[names.authServiceUrl] = urls.auth;
@@ -70,17 +75,28 @@ describe.each(plantIds())('%s: every service starts, and is ready, with the envi
     const auth = createAuthServer(loadAuthConfig(onThisMachine(env.auth, { face: faceUrl })), { log });
     running.push(auth);
     const authUrl = (await auth.start()).url;
-    const frontend = createFrontendServer(loadFrontendConfig(onThisMachine(env.frontend, { auth: authUrl })), { log });
+    const management = await deadPort();
+    const frontend = createFrontendServer(loadFrontendConfig(onThisMachine(env.frontend, { auth: authUrl }, management)), { log });
     running.push(frontend);
     const frontendUrl = (await frontend.start()).url;
 
+    // As the kubelet does: the probe's port name, through the container's ports, to the listener.
     const urls: Record<Service, string> = { face: faceUrl, auth: authUrl, frontend: frontendUrl };
+    const probeUrl = (s: Service, port: string) => {
+      const containerPort = c[s].ports.find((p) => p.name === port)?.containerPort;
+      expect(containerPort, `${s}: the probe's port ${port} is a container port`).toBeDefined();
+      if (containerPort === HTTP_PORT) return urls[s];
+      expect(containerPort, `${s}: ${port}`).toBe(Number(env[s][names.managementPort]));
+      return `http://127.0.0.1:${management}`;
+    };
     for (const s of SERVICES) {
       for (const probe of [c[s].livenessProbe, c[s].readinessProbe, c[s].startupProbe]) {
-        const r = await fetch(urls[s] + probe.httpGet.path);
+        const r = await fetch(probeUrl(s, probe.httpGet.port) + probe.httpGet.path);
         expect(r.status, `${id}: ${s} ${probe.httpGet.path}: ${await r.text()}`).toBe(200);
       }
     }
+    // The dashboard's service port, which the Ingress reaches, does not answer them.
+    expect((await fetch(`${frontendUrl}/metrics`)).status).toBe(404);
     // And they work together: the dashboard's origin reaches auth, auth reaches face.
     const session = await fetch(`${frontendUrl}/api/session`);
     expect(session.status).toBe(200);

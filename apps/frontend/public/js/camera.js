@@ -131,15 +131,16 @@ export function startGuidance(camera, onChange, intervalMs = 1000) {
  * after saying why.
  * @param {ParentNode} root
  * @param {() => boolean} hasLeft
+ * @param {import('./messages.js').Situation} [situation]
  * @returns {Promise<Camera | null>}
  */
-export async function openCameraInView(root, hasLeft) {
+export async function openCameraInView(root, hasLeft, situation = 'login') {
   /** @type {Camera} */
   let camera;
   try {
     camera = await openCamera(root);
   } catch (e) {
-    if (!hasLeft()) showError(cameraMessage(e));
+    if (!hasLeft()) showError(cameraMessage(e, situation));
     return null;
   }
   if (hasLeft()) {

@@ -47,12 +47,22 @@ export function waitText(seconds) {
 }
 
 /**
+ * Where the user is: logging in (recovery codes are their way around a face problem), or
+ * setting face login up (they may have no codes yet: never send them to one).
+ * @typedef {'login' | 'setup'} Situation
+ */
+
+/**
  * A sentence for an ApiError (or any error).
  * @param {any} e
+ * @param {Situation} [situation]
  */
-export function messageFor(e) {
+export function messageFor(e, situation = 'login') {
   const wait = e && e.retryAfter ? ` Please wait ${waitText(e.retryAfter)} before trying again.` : '';
+  if (situation === 'setup' && e && e.code === 'face_unavailable') return 'The face service is not available right now, so face login cannot be set up. Please try again in a few minutes.';
   switch (e && e.code) {
+    case 'busy':
+      return `Many people are logging in right now.${wait || ' Please try again in a few seconds.'}`;
     case 'network':
       return 'The server cannot be reached. Check your connection and try again.';
     case 'auth_unavailable':
@@ -113,18 +123,19 @@ export function messageFor(e) {
   }
 }
 
-/** @param {any} e */
-export function cameraMessage(e) {
+/** @param {any} e @param {Situation} [situation] */
+export function cameraMessage(e, situation = 'login') {
+  const instead = situation === 'login' ? ', or use a recovery code.' : ' to set up face login.';
   switch (e && e.name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'Camera access was refused. Allow the camera for this site in your browser settings, or use a recovery code.';
+      return `Camera access was refused. Allow the camera for this site in your browser settings${instead}`;
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return 'No camera was found. Connect a camera, or use a recovery code.';
+      return `No camera was found. Connect a camera${instead}`;
     case 'NotReadableError':
       return 'The camera is in use by another application. Close it and try again.';
     default:
-      return 'The camera could not be started. Try another browser, or use a recovery code.';
+      return situation === 'login' ? 'The camera could not be started. Try another browser, or use a recovery code.' : 'The camera could not be started. Try another browser to set up face login.';
   }
 }

@@ -126,9 +126,10 @@ export function disableFor(button, seconds) {
  * a session that ended goes back to the right page for its stage.
  * @param {any} e
  * @param {HTMLFormElement} [form]
+ * @param {import('./messages.js').Situation} [situation]
  */
-export function report(e, form) {
-  const text = messageFor(e);
+export function report(e, form, situation = 'login') {
+  const text = messageFor(e, situation);
   if (e && (e.code === 'not_authenticated' || e.code === 'second_factor_required')) {
     // The session ended or is not that far: the router shows the stage's own page.
     go('/', { error: text });

@@ -176,7 +176,7 @@ export function enrollView(root) {
     });
   };
 
-  void openCameraInView(root, () => left).then((c) => {
+  void openCameraInView(root, () => left, 'setup').then((c) => {
     camera = c;
     guide();
   });
@@ -210,8 +210,8 @@ export function enrollView(root) {
         go('/login', { error: messageFor(err) });
         return;
       }
-      report(err);
-      camera.say(messageFor(err), 'bad');
+      report(err, undefined, 'setup');
+      camera.say(messageFor(err, 'setup'), 'bad');
       running = false;
       guide();
     }
