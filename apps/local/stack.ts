@@ -21,6 +21,8 @@ export interface LocalStackOptions {
   authEnv?: Record<string, string>;
   /** Extra settings for the face service (tests match the needed head turn to their clips). */
   faceEnv?: Record<string, string>;
+  /** Extra settings for the dashboard (a plant's name and help line). */
+  frontendEnv?: Record<string, string>;
   logLevel?: string;
   /** Told what is starting, for a person waiting at the terminal (`npm start`). */
   progress?: (step: string) => void;
@@ -79,7 +81,7 @@ export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalS
   );
   const authUrl = (await auth.start()).url;
   say('dashboard: preparing its files…');
-  const frontend = createFrontendServer(loadFrontendConfig({ PORT: String(o.port ?? 8080), HOST: '127.0.0.1', AUTH_SERVICE_URL: authUrl }), {
+  const frontend = createFrontendServer(loadFrontendConfig({ PORT: String(o.port ?? 8080), HOST: '127.0.0.1', AUTH_SERVICE_URL: authUrl, ...o.frontendEnv }), {
     log: createLogger('frontend', level),
   });
   const { url } = await frontend.start();

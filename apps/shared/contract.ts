@@ -38,6 +38,8 @@ export const env = {
   faceLiveness: 'FACE_LIVENESS',
   faceModel: 'FACE_MODEL',
   authServiceUrl: 'AUTH_SERVICE_URL',
+  dashboardPlantName: 'DASHBOARD_PLANT_NAME',
+  dashboardHelp: 'DASHBOARD_HELP',
   authCookieSecure: 'AUTH_COOKIE_SECURE',
   authSessionIdleMinutes: 'AUTH_SESSION_IDLE_MINUTES',
   authSessionAbsoluteHours: 'AUTH_SESSION_ABSOLUTE_HOURS',

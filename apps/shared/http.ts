@@ -167,7 +167,9 @@ export function finishApp(app: Express, log: Logger): void {
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   const handler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
     const e = toHttpError(err);
-    if (e.status >= 500) log.error({ err, path: req.path }, 'request failed');
+    // A refusal the service chose (503 busy) with its code; anything else that failed is an error with its stack.
+    if (e.status >= 500 && err instanceof HttpError) log.warn({ code: e.code, status: e.status, path: req.path }, e.message);
+    else if (e.status >= 500) log.error({ err, path: req.path }, 'request failed');
     for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
     if (!req.complete) {
       // Refused before the body was read (a 413 on its declared length, a 401 before

@@ -36,7 +36,16 @@ export class KubeVisionChart extends KubeVisionChartBase {
 
     // Each service believes X-Forwarded-For only from the hop in front of it.
     const trusted = (list: string) => ({ name: env.trustedProxies, value: t.value(`join "," ${list} | quote`) });
-    new AppService(this, { component: 'frontend', management: true, env: [{ name: env.authServiceUrl, value: serviceUrl('auth') }, trusted('.Values.clientAddress.ingress')] });
+    new AppService(this, {
+      component: 'frontend',
+      management: true,
+      env: [
+        { name: env.authServiceUrl, value: serviceUrl('auth') },
+        trusted('.Values.clientAddress.ingress'),
+        { name: env.dashboardPlantName, value: t.value('.Values.frontend.branding.plantName | quote') },
+        { name: env.dashboardHelp, value: t.value('.Values.frontend.branding.help | quote') },
+      ],
+    });
     new AppService(this, {
       component: 'auth',
       env: [

@@ -71,15 +71,25 @@ const HTML_REF = /\b(src|href)="(\/[^"#?]*)"/g;
 
 const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-export async function loadAssets(publicDir = PUBLIC_DIR): Promise<Assets> {
+/** What the chart says of the plant, written into the page (frontend.branding). */
+export interface Branding {
+  plantName: string;
+  help: string;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export async function loadAssets(publicDir = PUBLIC_DIR, branding: Branding = { plantName: '', help: '' }): Promise<Assets> {
   const sources = new Map<string, Buffer>();
   for (const rel of await walk(publicDir)) sources.set(rel, await readFile(path.join(publicDir, rel)));
   for (const [rel, file] of Object.entries(VENDOR)) {
     // The source map is not served: drop the comment that points at it.
     sources.set(rel, Buffer.from((await readFile(file, 'utf8')).replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, '')));
   }
-  const html = sources.get('/index.html');
-  if (!html) throw new Error(`${publicDir}/index.html is missing`);
+  const template = sources.get('/index.html');
+  if (!template) throw new Error(`${publicDir}/index.html is missing`);
+  // Set once per start, so the page stays one precompressed asset with one ETag.
+  const html = Buffer.from(template.toString('utf8').replace('{{plantName}}', escapeHtml(branding.plantName)).replace('{{help}}', escapeHtml(branding.help)));
   sources.delete('/index.html');
 
   // A module's hashed name depends on the hashed names it imports: resolve depth first.

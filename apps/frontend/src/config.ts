@@ -9,6 +9,8 @@ export const frontendSettings = {
   managementPort: managementPortSetting,
   ...connectionSettings,
   authServiceUrl: { type: 'url', env: env.authServiceUrl, required: true, description: 'base URL of the auth service; every /api/... request is forwarded there' },
+  plantName: { type: 'string', env: env.dashboardPlantName, default: '', description: "the plant's name beside the product's in the header and title; empty: the product alone" },
+  help: { type: 'string', env: env.dashboardHelp, default: '', description: 'a help or contact line at the foot of every page; empty: none' },
   authTimeoutSeconds: {
     type: 'int',
     env: 'AUTH_TIMEOUT_SECONDS',

@@ -62,7 +62,7 @@ export function createFrontendServer(cfg: FrontendConfig, opts: FrontendServerOp
   let management: Server | undefined;
   return {
     async start() {
-      assets = await loadAssets(opts.publicDir ?? PUBLIC_DIR);
+      assets = await loadAssets(opts.publicDir ?? PUBLIC_DIR, { plantName: cfg.plantName, help: cfg.help });
       server = await listen(app, cfg);
       const { port } = server.address() as AddressInfo;
       management = await listenManagement(app, cfg.managementPort, cfg.host);

@@ -19,6 +19,9 @@ const OWNER: FakeCamera = { clip: 'webcam-a', turns: TURNS_A };
  */
 const STRANGER: FakeCamera = { clip: 'studio-f', turns: { still: 'still', turn_left: ['still'], turn_right: ['right'] } };
 
+/** What a plant's chart gives the dashboard (frontend.branding); the "<" proves it is text, not markup. */
+const BRANDING = { DASHBOARD_PLANT_NAME: 'Linz <Final> Assembly', DASHBOARD_HELP: 'Help: IT service desk, ext. 4711' };
+
 let stack: LocalStack;
 let url = '';
 const browsers: Browser[] = [];
@@ -97,7 +100,7 @@ async function passwordStep(page: Page, email: string, password: string, keyboar
 
 /** Guidance until the face is clear, then the head-turn challenge. */
 async function faceStep(page: Page, shotPrefix: string) {
-  await expect.poll(() => page.evaluate('document.activeElement?.tagName')).toBe('H1');
+  await expect.poll(() => page.evaluate('document.activeElement?.tagName'), { timeout: 15_000 }).toBe('H1');
   await guidanceSays(page, 'Your face is clear');
   await shot(page, `${shotPrefix}-guidance`);
   await page.getByRole('button', { name: 'Start face check' }).click({ timeout: 30_000 });
@@ -128,7 +131,7 @@ beforeAll(async () => {
   ensureChromium();
   mkdirSync(SHOTS, { recursive: true });
   // The clips' turns reach about 10 degrees (webcam-clips.ts); the rest is the product's default.
-  stack = await startLocalStack({ port: 0, dataDir: 'memory', faceWorkers: 2, logLevel: process.env.LOG_LEVEL ?? 'silent', authEnv: { AUTH_SCRYPT_LOG_N: '14' }, faceEnv: { FACE_LIVENESS_TURN_DEG: CLIP_TURN_DEG, ...CLIP_TIMING } });
+  stack = await startLocalStack({ port: 0, dataDir: 'memory', faceWorkers: 2, logLevel: process.env.LOG_LEVEL ?? 'silent', authEnv: { AUTH_SCRYPT_LOG_N: '14' }, frontendEnv: BRANDING, faceEnv: { FACE_LIVENESS_TURN_DEG: CLIP_TURN_DEG, ...CLIP_TIMING } });
   ({ url } = stack);
 }, 180_000);
 
@@ -155,7 +158,7 @@ describe('the dashboard in Chromium, on the real stack (face + auth + frontend)'
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await heading(page, 'Your profile');
-    await expect.poll(() => page.evaluate('document.activeElement?.tagName')).toBe('H1');
+    await expect.poll(() => page.evaluate('document.activeElement?.tagName'), { timeout: 15_000 }).toBe('H1');
     await page.getByText(/^Off\./).waitFor();
     await shot(page, '02-profile-new');
 
@@ -403,12 +406,24 @@ describe("the dashboard's rough edges (issue 12)", () => {
     expect(watch.problems).toEqual([]);
   });
 
+  it("shows the plant's name and help line from the chart, and what the app is for", { timeout: 60_000 }, async () => {
+    const { page, watch } = await openPage(browsers[0] ?? (await launch()), OWNER);
+    await page.goto(`${url}/login`);
+    await heading(page, 'Log in');
+    expect((await page.locator('header .navbar-brand').textContent())?.trim()).toBe('KubeVisionLinz <Final> Assembly');
+    expect(await page.title()).toBe('Log in · KubeVision · Linz <Final> Assembly');
+    await page.getByText('Help: IT service desk, ext. 4711').waitFor();
+    await page.getByText(/^KubeVision: log in at the plant's terminals with your password/).waitFor();
+    expect(await page.locator('header final').count(), 'the name is text, not markup').toBe(0);
+    expect(watch.problems).toEqual([]);
+  });
+
   it('an unknown address answers 404 and says "Page not found", with the way back', { timeout: 60_000 }, async () => {
     const { page, watch } = await openPage(browsers[0] ?? (await launch()), OWNER);
     const res = await page.goto(`${url}/no/such/page`);
     expect(res?.status()).toBe(404);
     await heading(page, 'Page not found');
-    expect(await page.title()).toBe('Page not found · KubeVision');
+    expect(await page.title()).toBe('Page not found · KubeVision · Linz <Final> Assembly');
     await page.getByRole('link', { name: 'Go to the start page' }).click();
     await heading(page, 'Log in');
     expect((await page.goto(`${url}/profile`))?.status(), 'a real page still answers 200').toBe(200);

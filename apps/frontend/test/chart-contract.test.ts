@@ -64,3 +64,19 @@ describe('who may name the client address (clientAddress.*)', () => {
     expect(r.stderr).toContain('clientAddress.ingress.1');
   });
 });
+
+describe('what the dashboard shows of the plant (frontend.branding)', () => {
+  it.each(plantIds())("%s: its display name, from the plant file's values", async (id) => {
+    const objs = await template(plantChartDir(id));
+    const cfg = loadFrontendConfig(containerEnv(appContainer(objs, 'frontend'), () => 'from-a-secret'));
+    const display = (await import('yaml')).parse((await import('node:fs')).readFileSync(new URL(`../../../values/${id}.yaml`, import.meta.url), 'utf8')).plant.displayName as string;
+    expect(cfg.plantName).toBe(display);
+    expect(cfg.help).toBe('');
+  });
+
+  it('a help line of two lines is refused by the chart, naming the key', async () => {
+    const r = await helm(['template', 'kv', plantChartDir(plantIds()[0]!), '--set-json', 'frontend.branding.help="Help:\\next. 4711"']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('frontend.branding.help');
+  });
+});

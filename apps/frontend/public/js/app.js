@@ -26,6 +26,9 @@ const ROUTES = Object.fromEntries(Object.entries(PAGES).map(([p, page]) => [p, {
 const HOME = { anonymous: '/login', face: '/login/face', full: '/profile' };
 
 const viewRoot = /** @type {HTMLElement} */ (document.getElementById('view'));
+/** The product, and the plant's name when the chart gives one (frontend.branding.plantName). */
+const plantName = document.querySelector('[data-plant-name]')?.textContent?.trim() ?? '';
+const product = plantName ? `KubeVision · ${plantName}` : 'KubeVision';
 /** @type {(() => void) | null} */
 let cleanup = null;
 let first = true;
@@ -61,7 +64,7 @@ function render(opts = {}) {
   if (opts.error) showError(opts.error);
   if (opts.notice) showNotice(opts.notice);
   updateHeader();
-  document.title = `${route.title} · KubeVision`;
+  document.title = `${route.title} · ${product}`;
   viewRoot.replaceChildren();
   cleanup = route.view(viewRoot) || null;
   // Focus goes to the new view's heading, so screen readers announce it and Tab starts there.
@@ -73,7 +76,7 @@ function render(opts = {}) {
 function notFound() {
   clearMessages();
   updateHeader();
-  document.title = 'Page not found · KubeVision';
+  document.title = `Page not found · ${product}`;
   viewRoot.replaceChildren(/** @type {HTMLTemplateElement} */ (document.getElementById('view-not-found')).content.cloneNode(true));
   /** @type {HTMLElement | null} */ (viewRoot.querySelector('h1'))?.focus();
   first = false;
