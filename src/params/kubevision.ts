@@ -37,14 +37,9 @@ export const values: Group = group('KubeVision', {
     memoryLimit: '128Mi',
     extra: {
       branding: group('What the dashboard shows of the plant', {
-        plantName: str('', "The plant's name beside the product's in the header and the page title (a plant file's displayName); empty shows the product alone", {
-          format: { name: 'at most 80 characters on one line', patterns: ['^[^\\n\\r]{0,80}$'], maxLength: 80, source: 'the header has one line' },
-          question: { label: 'Plant name in the dashboard', group: 'Dashboard' },
-        }),
-        help: str('', 'A help or contact line at the foot of every page, e.g. "Help: IT service desk, ext. 4711"; empty shows none', {
-          format: { name: 'at most 200 characters on one line', patterns: ['^[^\\n\\r]{0,200}$'], maxLength: 200, source: 'one line at the foot of the page' },
-          question: { label: 'Help or contact line', group: 'Dashboard' },
-        }),
+        // Free text: no form question (Rancher's form gives every string question a character set).
+        plantName: str('', "The plant's name beside the product's in the header and the page title (a plant file's displayName); empty shows the product alone"),
+        help: str('', 'A help or contact line at the foot of every page, e.g. "Help: IT service desk, ext. 4711"; empty shows none'),
       }),
     },
   }),

@@ -77,9 +77,9 @@ export class FaceService {
     return { minFacePx: c.minFacePx, minDetectionScore: c.minDetectionScore, maxYawDeg: c.maxYawDeg, maxPitchDeg: c.maxPitchDeg, maxRollDeg: c.maxRollDeg };
   }
 
-  /** Every image analysed (in parallel, on the pool); the first unusable one rejects all. */
+  /** Every image analysed (in parallel, on the pool, admitted all together or not at all); the first unusable one rejects all. */
   private async faces(images: Uint8Array[], frontal: boolean): Promise<{ face: DetectedFace; quality: Quality }[]> {
-    const detections = await Promise.allSettled(images.map((img) => this.pool.detect(img)));
+    const detections = await Promise.allSettled(this.pool.detectAll(images));
     return detections.map((d, i) => {
       if (d.status === 'rejected') {
         const e = d.reason as Error;

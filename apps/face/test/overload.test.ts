@@ -34,6 +34,24 @@ describe('overload', () => {
   });
 });
 
+describe('admission of a whole request', () => {
+  const svc = faceService({ FACE_LIVENESS: 'off', FACE_WORKERS: '1', FACE_QUEUE_MAX: '2' });
+
+  it('a request with more images than the worker and the queue can take is refused whole, at once; none of its images is analysed', async () => {
+    const { call, url } = svc();
+    const analysed = async () => Number(/^face_inference_seconds_count\{[^}]*\} (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+    const before = await analysed();
+    // One worker plus two places in the queue: three images fit, four never do.
+    const four = await call('POST', '/v1/subjects/whole/templates', { images: Array(4).fill(b64(face('yale-1.jpg'))) });
+    expect(four.status).toBe(503);
+    expect(four.body.error.code).toBe('overloaded');
+    expect(await analysed(), 'no image of it went to a worker').toBe(before);
+    const three = await call('POST', '/v1/subjects/whole/templates', { images: Array(3).fill(b64(face('yale-1.jpg'))) });
+    expect(three.status).toBe(201);
+    expect(await analysed()).toBe(before + 3);
+  });
+});
+
 describe('backends', () => {
   it('a native backend that is not installed fails start-up with a message saying what is missing', async () => {
     await expect(loadHuman('tensorflow-gpu')).rejects.toThrow(/FACE_BACKEND=tensorflow-gpu needs @tensorflow\/tfjs-node-gpu, which is not installed/);

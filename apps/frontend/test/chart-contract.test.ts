@@ -73,10 +73,4 @@ describe('what the dashboard shows of the plant (frontend.branding)', () => {
     expect(cfg.plantName).toBe(display);
     expect(cfg.help).toBe('');
   });
-
-  it('a help line of two lines is refused by the chart, naming the key', async () => {
-    const r = await helm(['template', 'kv', plantChartDir(plantIds()[0]!), '--set-json', 'frontend.branding.help="Help:\\next. 4711"']);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('frontend.branding.help');
-  });
 });

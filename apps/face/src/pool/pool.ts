@@ -91,6 +91,23 @@ export class InferencePool {
   }
 
   /**
+   * All of one request's images, or none: under overload, admitting some frames of a
+   * request and refusing the rest spends workers on an answer that cannot come, and the
+   * goodput collapses. Refused together, at once, when the idle workers and the queue's
+   * room cannot take them all.
+   */
+  detectAll(images: Uint8Array[]): Promise<Detection>[] {
+    if (this.closed) return images.map(() => Promise.reject(new InferenceFailedError('inference pool is closed')));
+    const idle = this.slots.filter((s) => s.ready && !s.job).length;
+    const room = idle + Math.max(0, this.o.queueMax - this.queue.length);
+    if (images.length > room) {
+      const full = new QueueFullError(this.queue.length);
+      return images.map(() => Promise.reject(full));
+    }
+    return images.map((img) => this.detect(img));
+  }
+
+  /**
    * Live tensors per worker, and the process RSS (workers are threads of this process).
    * Take it with nothing in flight: a count during a job includes that job's tensors.
    */
