@@ -65,10 +65,11 @@ export function baseApp(o: BaseAppOptions): Express {
     });
     next();
   });
-  const management = o.managementPort ? express() : app;
-  if (management !== app) {
+  let management = app;
+  if (o.managementPort) {
+    management = express();
     management.disable('x-powered-by');
-    app.locals[MANAGEMENT] = management;
+    app.locals[MANAGEMENT] = { app: management, port: o.managementPort } satisfies Management;
   }
   management.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -84,6 +85,11 @@ export function baseApp(o: BaseAppOptions): Express {
 }
 
 const MANAGEMENT = 'kubevision.management';
+/** The probes and metrics of an app made with a managementPort, and that port. */
+interface Management {
+  app: Express;
+  port: number;
+}
 
 export interface ListenOptions {
   port: number;
@@ -98,13 +104,25 @@ export interface ListenOptions {
  * whole request within requestTimeoutSeconds (Node checks once a second here, not its
  * default 30), and at most connectionsPerClient open connections per client address;
  * the proxies baseApp trusts (TRUSTED_PROXIES) carry many clients and are not bounded.
+ * An app made with a managementPort listens there too, with the same bounds, and stops
+ * there when the returned server closes.
  */
 export async function listen(app: Express, o: ListenOptions): Promise<Server> {
+  const server = await listenBounded(app, o.port, o);
+  const management = app.locals[MANAGEMENT] as Management | undefined;
+  if (management) {
+    const probes = await listenBounded(management.app, management.port, o, app);
+    server.once('close', () => void closeServer(probes));
+  }
+  return server;
+}
+
+async function listenBounded(handler: Express, port: number, o: ListenOptions, trustOf: Express = handler): Promise<Server> {
   const server = createServer(
     { headersTimeout: o.headersTimeoutSeconds * 1000, requestTimeout: o.requestTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
-    app,
+    handler,
   );
-  const trusted = app.get('trust proxy fn') as (addr: string, hop: number) => boolean;
+  const trusted = trustOf.get('trust proxy fn') as (addr: string, hop: number) => boolean;
   const open = new Map<string, number>();
   server.on('connection', (socket) => {
     const peer = socket.remoteAddress ?? '';
@@ -121,25 +139,13 @@ export async function listen(app: Express, o: ListenOptions): Promise<Server> {
       else open.set(peer, left);
     });
   });
-  server.listen(o.port, o.host);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  return server;
-}
-
-/**
- * Starts the management listener of an app made with a managementPort (nothing otherwise),
- * on the same host as the service.
- */
-export async function listenManagement(app: Express, port: number, host: string): Promise<Server | undefined> {
-  const management = app.locals[MANAGEMENT] as Express | undefined;
-  if (!management || !port) return undefined;
-  const server = management.listen(port, host);
+  server.listen(port, o.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   return server;
 }
 
 /** Stops a listener and its idle connections. */
-export const closeServer = (server: Server | undefined) =>
+const closeServer = (server: Server | undefined) =>
   new Promise<void>((resolve) => {
     if (!server) return resolve();
     server.close(() => resolve());

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
-import { baseApp, closeServer, finishApp, listen, listenManagement } from '../../shared/http.ts';
+import { baseApp, finishApp, listen } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { lazyStore } from '../../shared/store/lazy.ts';
 import type { AuthConfig } from './config.ts';
@@ -69,20 +69,17 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
   finishApp(app, log);
 
   let server: Server | undefined;
-  let management: Server | undefined;
   return {
     service,
     async start() {
       server = await listen(app, cfg);
       const { port } = server.address() as AddressInfo;
-      management = await listenManagement(app, cfg.managementPort, cfg.host);
       // Open the database now if it is there; if not, the service starts unready and retries.
       await store.ping().catch(() => undefined);
       log.info({ port, cookieSecure: cfg.cookieSecure, scryptLogN: cfg.scryptLogN }, 'auth service ready');
       return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
     },
     async close() {
-      await closeServer(management);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
       await store.close();

