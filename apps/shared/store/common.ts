@@ -62,6 +62,19 @@ export function checkLimit(limit: number | undefined): void {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new TypeError(`limit must be a non-negative integer, got ${limit}`);
 }
 
+/** What `after` and `contains` need, checked the same way for every backend. */
+export function checkFindOptions(opts: { sort?: { field: string }; after?: string; contains?: { fields: string[]; text: string } }): void {
+  if (opts.after !== undefined) {
+    if (!opts.sort) throw new TypeError('after needs a sort field to be a cursor on');
+    if (typeof opts.after !== 'string') throw new TypeError('after must be a string');
+  }
+  if (opts.contains) {
+    if (opts.contains.fields.length === 0) throw new TypeError('contains needs at least one field');
+    opts.contains.fields.forEach(checkField);
+    if (typeof opts.contains.text !== 'string') throw new TypeError('contains.text must be a string');
+  }
+}
+
 export function checkIncrements(inc: object): [string, number][] {
   return Object.entries(inc)
     .filter(([, v]) => v !== undefined)

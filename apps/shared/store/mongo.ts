@@ -25,6 +25,7 @@ import {
   checkLimit,
   checkSpec,
   cleanFields,
+  checkFindOptions,
   filterEntries,
   indexName,
   prepareDoc,
@@ -158,11 +159,22 @@ class MongoDocs<T extends Doc> implements Collection<T> {
 
   async find(filter: Filter<T>, opts: FindOptions<T> = {}): Promise<T[]> {
     checkLimit(opts.limit);
+    checkFindOptions(opts);
     if (opts.limit === 0) return []; // MongoDB reads limit 0 as "no limit"
     const sort: Record<string, 1 | -1> = {};
     if (opts.sort) sort[opts.sort.field === 'id' ? '_id' : checkField(opts.sort.field)] = opts.sort.order === 'desc' ? -1 : 1;
     sort._id ??= 1; // the same tie-break as the SQL store
-    const found = await this.run(() => this.raw.find(this.query(filter), { sort, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) }).toArray());
+    const conditions: Document[] = [this.query(filter)];
+    if (opts.after !== undefined && opts.sort) {
+      // Strings compare by their UTF-8 bytes, i.e. by code point: the SQL store's "C" order.
+      conditions.push({ [opts.sort.field === 'id' ? '_id' : opts.sort.field]: { [opts.sort.order === 'desc' ? '$lt' : '$gt']: opts.after } });
+    }
+    if (opts.contains && opts.contains.text !== '') {
+      const pattern = opts.contains.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      conditions.push({ $or: opts.contains.fields.map((f) => ({ [f]: { $regex: pattern, $options: 'i' } })) });
+    }
+    const query = conditions.length === 1 ? conditions[0]! : { $and: conditions };
+    const found = await this.run(() => this.raw.find(query, { sort, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) }).toArray());
     return found.map((d) => this.fromMongo(d));
   }
 

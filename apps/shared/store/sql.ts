@@ -14,6 +14,7 @@ import {
   checkLimit,
   checkSpec,
   cleanFields,
+  checkFindOptions,
   filterEntries,
   indexName,
   prepareDoc,
@@ -172,9 +173,20 @@ class SqlCollection<T extends Doc> implements Collection<T> {
 
   async find(filter: Filter<T>, opts: FindOptions<T> = {}): Promise<T[]> {
     checkLimit(opts.limit);
+    checkFindOptions(opts);
     const p = new Params();
     let sql = `SELECT doc FROM ${this.table} WHERE ${this.where(filter, p)}`;
-    if (opts.sort) {
+    if (opts.contains && opts.contains.text !== '') {
+      // strpos, not LIKE: the text needs no escaping of % and _.
+      const text = p.add(opts.contains.text.toLowerCase());
+      sql += ` AND (${opts.contains.fields.map((f) => `strpos(lower(coalesce(doc->>'${f}', '')), ${text}) > 0`).join(' OR ')})`;
+    }
+    if (opts.after !== undefined && opts.sort) {
+      // A cursor compares and orders as text by code point ("C"), as MongoDB compares strings.
+      const column = opts.sort.field === 'id' ? 'id COLLATE "C"' : `((doc->>'${checkField(opts.sort.field)}') COLLATE "C")`;
+      sql += ` AND ${column} ${opts.sort.order === 'desc' ? '<' : '>'} ${p.add(opts.after)}`;
+      sql += ` ORDER BY ${column} ${opts.sort.order === 'desc' ? 'DESC' : 'ASC'}, id`;
+    } else if (opts.sort) {
       const column = opts.sort.field === 'id' ? 'id' : `(doc->'${checkField(opts.sort.field)}')`;
       // Missing fields first in ascending order, as MongoDB does.
       sql += opts.sort.order === 'desc' ? ` ORDER BY ${column} DESC NULLS LAST, id` : ` ORDER BY ${column} ASC NULLS FIRST, id`;

@@ -142,6 +142,41 @@ for (const backend of backends) {
       await expect(items.find({}, { limit: -1 })).rejects.toThrow(TypeError);
     });
 
+    it('pages by a cursor on a string field in code-point order, and searches fields ignoring case', async () => {
+      const people = await store.collection<Item>({ name: 'people' });
+      // Upper case, punctuation and a non-ASCII letter: a locale collation would order them differently.
+      const names = ['bob@plant.example', 'Zoe@plant.example', 'ada.lovelace@plant.example', 'ada_x@plant.example', 'émile@plant.example', '100%@plant.example'];
+      for (const [i, name] of names.entries()) await people.insert(item(`p${i}`, i, i % 2 === 0, '2024-01-01T00:00:00.000Z', name));
+      const byCodePoint = [...names].sort();
+      const pages: string[][] = [];
+      let after = '';
+      for (;;) {
+        const page = await people.find({}, { sort: { field: 'name', order: 'asc' }, after, limit: 4 });
+        if (page.length === 0) break;
+        pages.push(page.map((d) => d.name));
+        after = page.at(-1)!.name;
+      }
+      expect(pages.flat()).toEqual(byCodePoint);
+      expect(pages.map((p) => p.length)).toEqual([4, 2]);
+      const down = await people.find({}, { sort: { field: 'name', order: 'desc' }, after: byCodePoint[3]!, limit: 10 });
+      expect(down.map((d) => d.name)).toEqual(byCodePoint.slice(0, 3).reverse());
+
+      const search = async (text: string, filter: Partial<Item> = {}) =>
+        (await people.find(filter as never, { contains: { fields: ['name', 'note'], text }, sort: { field: 'name', order: 'asc' }, after: '' })).map((d) => d.name);
+      expect(await search('ADA')).toEqual(['ada.lovelace@plant.example', 'ada_x@plant.example']);
+      expect(await search('zoe')).toEqual(['Zoe@plant.example']);
+      // % and _ are text, not wildcards; regex characters too.
+      expect(await search('100%')).toEqual(['100%@plant.example']);
+      expect(await search('a_x')).toEqual(['ada_x@plant.example']);
+      expect(await search('.lovelace')).toEqual(['ada.lovelace@plant.example']);
+      expect(await search('a.l')).toEqual(['ada.lovelace@plant.example']);
+      expect(await search('ada', { flag: true })).toEqual(['ada.lovelace@plant.example']);
+      expect(await search('')).toHaveLength(names.length);
+      expect(await search('nobody')).toEqual([]);
+      await expect(people.find({}, { after: 'x' })).rejects.toThrow(/after needs a sort field/);
+      await expect(people.find({}, { contains: { fields: ['na"me' as never], text: 'x' } })).rejects.toThrow(/invalid field name/);
+    });
+
     it('updates by shallow merge and returns null when the document is absent', async () => {
       const items = await store.collection<Item>({ name: 'items' });
       expect(await items.update('a', { note: 'x', n: 3 })).toEqual({ ...item('a', 3, true, '2024-01-02T00:00:00.000Z'), note: 'x' });

@@ -30,6 +30,15 @@ export interface CollectionSpec {
 export interface FindOptions<T> {
   sort?: { field: keyof T & string; order: 'asc' | 'desc' };
   limit?: number;
+  /**
+   * A cursor: only documents whose sort field (a string) comes strictly after this value in
+   * the sort's order, compared by code point on every backend. Needs `sort`. Pages of a list
+   * follow each other by passing the last value of the previous page (the first page passes
+   * "", so every page is ordered the same way).
+   */
+  after?: string;
+  /** Documents where any of these string fields contains `text`, ignoring case (a search box); empty text matches all. */
+  contains?: { fields: (keyof T & string)[]; text: string };
 }
 
 export interface Collection<T extends Doc> {
