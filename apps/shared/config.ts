@@ -6,7 +6,7 @@ import { env as contractEnv } from './contract.ts';
  * one stops start-up with a message naming the variable.
  */
 export type Setting =
-  | { type: 'string'; env: string; default?: string; required?: boolean; secret?: boolean; description: string }
+  | { type: 'string'; env: string; default?: string; required?: boolean; secret?: boolean; minLength?: number; description: string }
   | { type: 'url'; env: string; default?: string; required?: boolean; description: string }
   | { type: 'int'; env: string; default: number; min: number; max: number; description: string }
   | { type: 'number'; env: string; default: number; min: number; max: number; description: string }
@@ -47,6 +47,7 @@ export function loadConfig<T extends Record<string, Setting>>(spec: T, env: Node
     switch (s.type) {
       case 'string':
         if (!given && s.required) problems.push(`${s.env}: is required (${s.description})`);
+        else if (given && s.minLength !== undefined && raw.length < s.minLength) problems.push(`${s.env}: must be at least ${s.minLength} characters (got ${raw.length})`);
         out[key] = given ? raw : s.default;
         break;
       case 'url':

@@ -44,12 +44,15 @@ export const env = {
   authSessionIdleMinutes: 'AUTH_SESSION_IDLE_MINUTES',
   authSessionAbsoluteHours: 'AUTH_SESSION_ABSOLUTE_HOURS',
   authPasswordContextWords: 'AUTH_PASSWORD_CONTEXT_WORDS',
+  authAdminBootstrapToken: 'AUTH_ADMIN_BOOTSTRAP_TOKEN',
+  authAdminSecondFactor: 'AUTH_ADMIN_SECOND_FACTOR',
 } as const;
 
 export const secretKeys = {
   mongodbRootPassword: 'mongodb-root-password',
   mongodbUri: 'mongodb-uri',
   faceServiceToken: 'face-service-token',
+  adminBootstrapToken: 'admin-bootstrap-token',
 } as const;
 
 /**

@@ -29,6 +29,10 @@ export const authSettings = {
   passwordFreeAttempts: { type: 'int', env: 'AUTH_PASSWORD_FREE_ATTEMPTS', default: 5, min: 1, max: 100, description: 'consecutive wrong passwords before waits start' },
   ipFailuresPerHour: { type: 'int', env: 'AUTH_IP_FAILURES_PER_HOUR', default: 100, min: 1, max: 1_000_000, description: 'failed logins from one client address per hour before it is refused' },
   registrationsPerHour: { type: 'int', env: 'AUTH_REGISTRATIONS_PER_HOUR', default: 100, min: 1, max: 1_000_000, description: 'accounts one client address may create per hour' },
+  adminBootstrapToken: { type: 'string', env: env.authAdminBootstrapToken, secret: true, minLength: 16, description: "the setup code that makes the plant's first administrator (the chart keeps one in a Secret); unset: no first administrator can be made" },
+  adminSecondFactor: { type: 'boolean', env: env.authAdminSecondFactor, default: true, description: 'administration needs a login with the second factor (face or a recovery code); the chart turns it off only when the plant runs without face login' },
+  adminFreshMinutes: { type: 'int', env: 'AUTH_ADMIN_FRESH_MINUTES', default: 15, min: 1, max: 240, description: 'administration needs a login at most this long ago' },
+  passwordResetHours: { type: 'int', env: 'AUTH_PASSWORD_RESET_HOURS', default: 24, min: 1, max: 168, description: 'how long a password reset code an administrator issued works' },
   auditRetentionDays: { type: 'int', env: 'AUTH_AUDIT_RETENTION_DAYS', default: 365, min: 1, max: 3650, description: 'how long audit events are kept' },
 } as const satisfies Record<string, Setting>;
 

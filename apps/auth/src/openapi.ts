@@ -6,6 +6,8 @@ interface Operation {
   summary: string;
   /** Request body fields: name -> JSON schema. */
   body?: Record<string, object>;
+  /** Query parameters: name -> JSON schema (all optional). */
+  query?: Record<string, object>;
   required?: string[];
   status: number;
   /** Statuses of the error shape this operation may answer with. */
@@ -39,6 +41,28 @@ export const operations: Record<string, Record<'get' | 'post' | 'delete', Operat
   },
   '/api/me/sessions/end-others': { post: { summary: 'Log out everywhere else: every other session of the account ends', body: {}, required: [], status: 200, errors: [401, 403] }, get: undefined, delete: undefined },
   '/api/me/recovery-codes': { post: { summary: 'New recovery codes; the old ones stop working (password needed)', body: { password: str }, required: ['password'], status: 200, errors: [401, 403] }, get: undefined, delete: undefined },
+  '/api/password-reset': { post: { summary: 'Set a new password with the one-time code an administrator issued; every session ends', body: { email: str, code: str, newPassword: str }, required: ['email', 'code', 'newPassword'], status: 200, errors: [400, 403, 429] }, get: undefined, delete: undefined },
+  '/api/admin/claim': { post: { summary: "Become the plant's first administrator with the operator's setup code (fresh login with the second factor)", body: { code: str }, required: ['code'], status: 200, errors: [400, 401, 403, 409, 429] }, get: undefined, delete: undefined },
+  '/api/admin/users': { get: { summary: 'Accounts by email, a page at a time, with their throttling (admin)', query: { q: str, after: str, limit: { type: 'integer', minimum: 1, maximum: 100 } }, status: 200, errors: [400, 401, 403] }, post: undefined, delete: undefined },
+  '/api/admin/users/{id}': {
+    get: { summary: 'One account with its throttling, sessions and pending reset (admin)', status: 200, errors: [400, 401, 403, 404] },
+    delete: { summary: "Erase another account: face templates first, then everything but the audit trail (admin)", status: 200, errors: [400, 401, 403, 404, 409, 503] },
+    post: undefined,
+  },
+  '/api/admin/users/{id}/unlock': { post: { summary: 'Clear every throttle of the account (admin)', status: 200, errors: [400, 401, 403, 404] }, get: undefined, delete: undefined },
+  '/api/admin/users/{id}/password-reset': { post: { summary: 'A one-time password reset code to hand over, shown once (admin)', status: 201, errors: [400, 401, 403, 404] }, get: undefined, delete: undefined },
+  '/api/admin/users/{id}/face': { delete: { summary: 'Turn face login off and erase the templates (admin)', status: 200, errors: [400, 401, 403, 404, 503] }, get: undefined, post: undefined },
+  '/api/admin/users/{id}/role': { post: { summary: 'Make an administrator, or take it back (admin)', body: { admin: { type: 'boolean' } }, required: ['admin'], status: 200, errors: [400, 401, 403, 404, 409] }, get: undefined, delete: undefined },
+  '/api/admin/audit': {
+    get: {
+      summary: 'The audit trail, newest first, filtered; nothing can change or delete it (admin)',
+      query: { userId: { type: 'string', format: 'uuid' }, actorId: { type: 'string', format: 'uuid' }, type: str, kind: { enum: ['login', 'account', 'admin'] }, result: { enum: ['success', 'failure'] }, before: str, limit: { type: 'integer', minimum: 1, maximum: 200 } },
+      status: 200,
+      errors: [400, 401, 403],
+    },
+    post: undefined,
+    delete: undefined,
+  },
 };
 
 const errorSchema = {
@@ -47,7 +71,7 @@ const errorSchema = {
   properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str, field: str, reason: str, retryAfter: { type: 'integer' } } } },
 };
 
-const toPath = (ops: Record<string, Operation | undefined>) =>
+const toPath = (path: string, ops: Record<string, Operation | undefined>) =>
   Object.fromEntries(
     Object.entries(ops)
       .filter((e): e is [string, Operation] => e[1] !== undefined)
@@ -55,7 +79,11 @@ const toPath = (ops: Record<string, Operation | undefined>) =>
         method,
         {
           summary: op.summary,
-          ...(method !== 'get' && { parameters: [{ name: 'X-CSRF-Token', in: 'header', required: true, schema: str }] }),
+          parameters: [
+            ...[...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } })),
+            ...Object.entries(op.query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+            ...(method !== 'get' ? [{ name: 'X-CSRF-Token', in: 'header', required: true, schema: str }] : []),
+          ],
           ...(op.body && { requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: op.body, required: op.required ?? [] } } } } }),
           responses: {
             [String(op.status)]: { description: 'success', content: { 'application/json': { schema: { type: 'object' } } } },
@@ -74,7 +102,7 @@ export const openapi = {
   },
   security: [{ session: [] }],
   paths: {
-    ...Object.fromEntries(Object.entries(operations).map(([p, ops]) => [p, toPath(ops)])),
+    ...Object.fromEntries(Object.entries(operations).map(([p, ops]) => [p, toPath(p, ops)])),
     '/healthz': { get: { security: [], summary: 'alive', responses: { '200': { description: 'alive' } } } },
     '/readyz': { get: { security: [], summary: 'database reachable', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
     '/metrics': { get: { security: [], summary: 'Prometheus metrics', responses: { '200': { description: 'metrics' } } } },

@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { FACE_BODY_LIMIT_BYTES } from '../../shared/contract.ts';
 import { HttpError, handle } from '../../shared/http.ts';
 import { textGuard } from '../../shared/text.ts';
+import type { PlantAdmin } from './admin.ts';
 import type { AuthService, Client, Issued } from './service.ts';
 import { csrfGuard, newToken, type CookieJar } from './session.ts';
 import type { SessionDoc } from './store.ts';
@@ -9,7 +10,7 @@ import type { SessionDoc } from './store.ts';
 const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
 
 /** The /api routes the dashboard calls through the frontend (apps/auth/API.md). */
-export function authRoutes(service: AuthService, jar: CookieJar): Router {
+export function authRoutes(service: AuthService, jar: CookieJar, admin: PlantAdmin): Router {
   const r = Router();
   // Before any body is read: a forged request costs no parsing.
   r.use(csrfGuard(jar));
@@ -130,6 +131,52 @@ export function authRoutes(service: AuthService, jar: CookieJar): Router {
     await service.deleteAccount(need(res), body(req) as never, client(req, res));
     jar.clearDevice(res);
     res.json({ deleted: true, ...anonymous(res) });
+  }));
+
+  // --- the plant administrator (admin.ts) ---------------------------------------------
+  const id = (req: Request) => String(req.params.id);
+
+  // A reset code an administrator handed over: the one password change without the old password.
+  r.post('/password-reset', handle(async (req, res) => {
+    await admin.redeemReset(body(req) as never, client(req, res));
+    res.json({ reset: true });
+  }));
+
+  r.post('/admin/claim', handle(async (req, res) => {
+    res.json({ user: await admin.claim(session(res), body(req) as never, client(req, res)) });
+  }));
+
+  r.get('/admin/users', handle(async (req, res) => {
+    res.json(await admin.users(session(res), req.query as never));
+  }));
+
+  r.get('/admin/users/:id', handle(async (req, res) => {
+    res.json({ user: await admin.user(session(res), id(req)) });
+  }));
+
+  r.delete('/admin/users/:id', handle(async (req, res) => {
+    await admin.deleteAccount(session(res), id(req), client(req, res));
+    res.json({ deleted: true });
+  }));
+
+  r.post('/admin/users/:id/unlock', handle(async (req, res) => {
+    res.json({ user: await admin.unlock(session(res), id(req), client(req, res)) });
+  }));
+
+  r.post('/admin/users/:id/password-reset', handle(async (req, res) => {
+    res.status(201).json(await admin.issueReset(session(res), id(req), client(req, res)));
+  }));
+
+  r.delete('/admin/users/:id/face', handle(async (req, res) => {
+    res.json({ user: await admin.eraseFace(session(res), id(req), client(req, res)) });
+  }));
+
+  r.post('/admin/users/:id/role', handle(async (req, res) => {
+    res.json({ user: await admin.setRole(session(res), id(req), body(req) as never, client(req, res)) });
+  }));
+
+  r.get('/admin/audit', handle(async (req, res) => {
+    res.json(await admin.auditTrail(session(res), req.query as never));
   }));
 
   return r;

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../../shared/log.ts';
 import { lazyStore } from '../../shared/store/lazy.ts';
 import type { AuthConfig } from './config.ts';
 import { FaceClient } from './face-client.ts';
+import { PlantAdmin } from './admin.ts';
 import { createAuthMetrics } from './metrics.ts';
 import { openapi } from './openapi.ts';
 import { PasswordHasher } from './passwords.ts';
@@ -45,6 +46,7 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
   const hasher = new PasswordHasher({ logN: cfg.scryptLogN, r: 8, p: 1 }, cfg.hashQueueMax, 4, (s) => metrics.hashSeconds.observe(s), cfg.hashMaxWaitMs);
   const face = new FaceClient(cfg.faceServiceUrl, cfg.faceServiceToken, cfg.faceTimeoutMs, log);
   const service = new AuthService(cfg, store.data, hasher, face, metrics, log, clock);
+  const admin = new PlantAdmin(cfg, store.data, service, hasher, face, clock);
   const jar = cookieJar(cfg);
 
   // Ready when the database answers. The face service is not a condition: without it,
@@ -65,7 +67,7 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  app.use('/api', apiHeaders, sessionLoader(jar, async () => (await store.data()).sessions, cfg, clock), authRoutes(service, jar));
+  app.use('/api', apiHeaders, sessionLoader(jar, async () => (await store.data()).sessions, cfg, clock), authRoutes(service, jar, admin));
   finishApp(app, log);
 
   let server: Server | undefined;

@@ -23,6 +23,7 @@ export interface UserView {
   id: string;
   email: string;
   name: string;
+  role: 'admin' | 'user';
   createdAt: string;
   face: { enabled: boolean; enrolledAt?: string; templates: number; locked: boolean };
   recoveryCodesLeft: number;
@@ -49,7 +50,7 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 /** The one answer to every failed password login, whatever the cause. */
 export const INVALID_CREDENTIALS = 'Email or password is wrong.';
 
-const invalid = (field: string, message: string) => new HttpError(400, 'invalid_field', `${field}: ${message}`, { field });
+export const invalid = (field: string, message: string) => new HttpError(400, 'invalid_field', `${field}: ${message}`, { field });
 const invalidCredentials = () => new HttpError(401, 'invalid_credentials', INVALID_CREDENTIALS);
 
 export function normaliseEmail(raw: unknown): string {
@@ -60,7 +61,7 @@ export function normaliseEmail(raw: unknown): string {
   return email;
 }
 
-const keys = {
+export const keys = {
   password: (email: string) => `pw:account:${sha256(email)}`,
   device: (deviceId: string) => `pw:device:${deviceId}`,
   reauth: (userId: string) => `pw:reauth:${userId}`,
@@ -124,7 +125,7 @@ export class AuthService {
     return { user: await this.view(user), issued };
   }
 
-  private checkPassword(password: string, email: string, name: string): void {
+  checkPassword(password: string, email: string, name: string): void {
     const problem = passwordProblem(password, email, this.cfg.passwordMinLength, { words: this.cfg.passwordContextWords.split(','), name });
     if (problem) throw new HttpError(400, 'weak_password', `password: ${problem.message}`, { field: 'password', reason: problem.reason });
   }
@@ -258,7 +259,7 @@ export class AuthService {
     await store.succeeded(key);
     this.metrics.logins.inc({ method: 'face', result: 'success' });
     await this.audit({ type: 'login', method: 'face', result: 'success', userId: user.id, email: user.email }, client);
-    return { user: await this.view(user), issued: await this.issue(user, 'full', client) };
+    return { user: await this.view(user), issued: await this.issue(user, 'full', client, { factor: 'face' }) };
   }
 
   async loginRecovery(session: SessionDoc, input: { code: unknown }, client: Client): Promise<{ user: UserView; issued: Issued }> {
@@ -282,7 +283,7 @@ export class AuthService {
     await store.succeeded(key);
     this.metrics.logins.inc({ method: 'recovery', result: 'success' });
     await this.audit({ type: 'login', method: 'recovery', result: 'success', userId: user.id, email: user.email }, client);
-    return { user: await this.view(user), issued: await this.issue(user, 'full', client) };
+    return { user: await this.view(user), issued: await this.issue(user, 'full', client, { factor: 'recovery' }) };
   }
 
   async logout(client: Client): Promise<void> {
@@ -320,7 +321,8 @@ export class AuthService {
     await store.sessions.deleteMany({ userId: user.id });
     await store.devices.deleteMany({ userId: user.id });
     await this.audit({ type: 'password.change', userId: user.id, email: user.email }, client);
-    return this.issue(user, 'full', client);
+    // The same login, with a new session id: how and when the person proved it is them stays.
+    return this.issue(user, 'full', client, { factor: session.factor, authenticatedAt: session.authenticatedAt });
   }
 
   /**
@@ -419,7 +421,7 @@ export class AuthService {
   // --- helpers -----------------------------------------------------------------------
 
   /** A fresh session (new id, new CSRF token); the one it replaces is deleted. */
-  private async issue(user: UserDoc, stage: Stage, client: Client): Promise<Issued> {
+  private async issue(user: UserDoc, stage: Stage, client: Client, proof: { factor?: SessionDoc['factor']; authenticatedAt?: string } = {}): Promise<Issued> {
     const store = await this.store();
     if (client.session) await store.sessions.delete(client.session.id);
     const now = this.clock();
@@ -438,6 +440,8 @@ export class AuthService {
       expiresAt: new Date(Math.min(absolute, now + this.cfg.sessionIdleMinutes * 60_000)).toISOString(),
       ip: client.ip,
       userAgent: client.userAgent,
+      authenticatedAt: proof.authenticatedAt ?? new Date(now).toISOString(),
+      ...(proof.factor && { factor: proof.factor }),
     });
     if (stage !== 'full') return { stage, token, csrf };
     let device = client.deviceToken;
@@ -456,7 +460,7 @@ export class AuthService {
   }
 
   /** The session's user; `need` is the stage the route requires. */
-  private async userOf(session: SessionDoc | undefined, need: Stage | 'any' = 'full'): Promise<UserDoc> {
+  async userOf(session: SessionDoc | undefined, need: Stage | 'any' = 'full'): Promise<UserDoc> {
     if (!session || (need !== 'any' && session.stage !== need)) {
       if (session?.stage === 'face' && need === 'full') throw new HttpError(401, 'second_factor_required', 'finish logging in with your face or a recovery code');
       if (session && need === 'face') throw new HttpError(409, 'no_face_step', 'there is no login waiting for a face or recovery code');
@@ -481,12 +485,13 @@ export class AuthService {
     await store.succeeded(key);
   }
 
-  private async view(user: UserDoc): Promise<UserView> {
+  async view(user: UserDoc): Promise<UserView> {
     const store = await this.store();
     return {
       id: user.id,
       email: user.email,
       name: user.name,
+      role: user.role ?? 'user',
       createdAt: user.createdAt,
       face: {
         enabled: user.faceEnabled,
@@ -498,7 +503,7 @@ export class AuthService {
     };
   }
 
-  private async audit(event: Omit<AuditDoc, 'id' | 'at' | 'order' | 'kind' | 'expiresAt' | 'ip' | 'userAgent'>, client: Client): Promise<void> {
+  async audit(event: Omit<AuditDoc, 'id' | 'at' | 'order' | 'kind' | 'expiresAt' | 'ip' | 'userAgent'>, client: Client): Promise<void> {
     const doc = await (await this.store()).record({ ...event, ip: client.ip, userAgent: client.userAgent }, this.clock(), this.cfg.auditRetentionDays);
     this.log.info({ audit: { ...doc, order: undefined, expiresAt: undefined } }, `audit ${doc.type}${doc.result ? ` ${doc.method} ${doc.result}` : ''}`);
   }
@@ -513,13 +518,13 @@ const CHALLENGES_PER_SESSION = 10;
 /** What the face service binds a challenge to: a one-way value of this session, never its id. */
 const bindingOf = (session: SessionDoc): string => sha256(`face-challenge:${session.id}`);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 function uuidOf(v: unknown, field: string): string {
   if (typeof v !== 'string' || !UUID.test(v)) throw invalid(field, 'must be the id of a challenge this login was given');
   return v;
 }
 
-function stringOf(v: unknown, field: string, max: number): string {
+export function stringOf(v: unknown, field: string, max: number): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > max) throw invalid(field, `must be a string of 1 to ${max} characters`);
   return v;
 }

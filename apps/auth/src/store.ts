@@ -24,6 +24,8 @@ export interface UserDoc {
   faceEnabled: boolean;
   faceEnrolledAt?: string;
   faceTemplates: number;
+  /** The plant's administrators; absent (or null, once taken back) for everyone else. */
+  role?: 'admin' | null;
 }
 
 export type Stage = 'face' | 'full';
@@ -45,6 +47,10 @@ export interface SessionDoc {
   faceChallenge?: string | null;
   /** Challenges this session has asked for: bounded, so a half-logged-in session cannot probe forever. */
   faceChallenges?: number;
+  /** When the person last proved who they are to this session (the login; kept across a password change). */
+  authenticatedAt?: string;
+  /** The second factor that login used, if any: administration needs one, recently. */
+  factor?: 'face' | 'recovery';
 }
 
 /** A browser that has completed a login to the account (OWASP "device cookie"). */
@@ -60,6 +66,16 @@ export interface CounterDoc {
   failures: number;
   lastFailureAt?: number;
   expiresAt: string;
+}
+
+/** A one-time password reset an administrator issued: one per account, hashed, short-lived. */
+export interface PasswordResetDoc {
+  /** The account's id. */
+  id: string;
+  hash: string;
+  createdAt: string;
+  expiresAt: string;
+  issuedBy: string;
 }
 
 interface RecoveryCodeDoc {
@@ -89,7 +105,33 @@ export type AuditType =
   | 'recovery.regenerate'
   | 'sessions.end'
   | 'password.change'
-  | 'account.delete';
+  | 'password.reset'
+  | 'account.delete'
+  | 'admin.claim'
+  | 'admin.role'
+  | 'admin.unlock'
+  | 'admin.password_reset'
+  | 'admin.face_erase'
+  | 'admin.account_delete';
+
+export const AUDIT_TYPES: readonly AuditType[] = [
+  'register',
+  'login',
+  'logout',
+  'face.enroll',
+  'face.disable',
+  'recovery.regenerate',
+  'sessions.end',
+  'password.change',
+  'password.reset',
+  'account.delete',
+  'admin.claim',
+  'admin.role',
+  'admin.unlock',
+  'admin.password_reset',
+  'admin.face_erase',
+  'admin.account_delete',
+];
 export type LoginMethod = 'password' | 'face' | 'recovery';
 
 export interface AuditDoc {
@@ -98,10 +140,14 @@ export interface AuditDoc {
   /** `at` plus a per-process sequence number: events of one millisecond keep their order. */
   order: string;
   type: AuditType;
-  /** 'login' for login attempts, so a user's history is one indexed query. */
-  kind: 'login' | 'account';
+  /** 'login' for login attempts, so a user's history is one indexed query; 'admin' for what administrators did. */
+  kind: 'login' | 'account' | 'admin';
+  /** The account the event is about (for admin events: the one acted on). */
   userId?: string;
   email?: string;
+  /** The administrator who did it (admin events only). */
+  actorId?: string;
+  actorEmail?: string;
   method?: LoginMethod;
   result?: 'success' | 'failure';
   reason?: string;
@@ -125,6 +171,7 @@ export class AuthStore {
     private readonly counters: Collection<CounterDoc>,
     private readonly codes: Collection<RecoveryCodeDoc>,
     private readonly audit: Collection<AuditDoc>,
+    readonly resets: Collection<PasswordResetDoc>,
   ) {}
 
   static async open(db: DocumentStore): Promise<AuthStore> {
@@ -134,7 +181,8 @@ export class AuthStore {
       await db.collection<DeviceDoc>({ name: 'auth_devices', indexes: [{ fields: ['userId'] }], expiresAt: 'expiresAt' }),
       await db.collection<CounterDoc>({ name: 'auth_counters', expiresAt: 'expiresAt' }),
       await db.collection<RecoveryCodeDoc>({ name: 'auth_recovery_codes', indexes: [{ fields: ['userId'] }] }),
-      await db.collection<AuditDoc>({ name: 'auth_audit', indexes: [{ fields: ['userId', 'kind'] }], expiresAt: 'expiresAt' }),
+      await db.collection<AuditDoc>({ name: 'auth_audit', indexes: [{ fields: ['userId', 'kind'] }, { fields: ['order'] }], expiresAt: 'expiresAt' }),
+      await db.collection<PasswordResetDoc>({ name: 'auth_password_resets', expiresAt: 'expiresAt' }),
     );
   }
 
@@ -189,6 +237,11 @@ export class AuthStore {
 
   async succeeded(key: string): Promise<void> {
     await this.counters.delete(key);
+  }
+
+  /** A throttling counter as stored (failures and the time of the last), or null when clear. */
+  counter(key: string): Promise<CounterDoc | null> {
+    return this.counters.get(key);
   }
 
   async failures(key: string): Promise<number> {
@@ -247,7 +300,7 @@ export class AuthStore {
       id: randomUUID(),
       at,
       order: `${at}#${String(++this.sequence).padStart(12, '0')}`,
-      kind: event.type === 'login' ? 'login' : 'account',
+      kind: event.type === 'login' ? 'login' : event.type.startsWith('admin.') ? 'admin' : 'account',
       ...event,
       expiresAt: new Date(now + retentionDays * DAY).toISOString(),
     };
@@ -259,11 +312,25 @@ export class AuthStore {
     return this.audit.find({ userId, kind: 'login' }, { sort: { field: 'order', order: 'desc' }, limit });
   }
 
+  /**
+   * The audit trail, newest first, one page: `before` is the `order` of the last event of
+   * the previous page. There is no way to change or delete an event here: only retention ends one.
+   */
+  auditEvents(filter: Pick<Partial<AuditDoc>, 'userId' | 'type' | 'kind' | 'result' | 'actorId'>, limit: number, before = '\uffff'): Promise<AuditDoc[]> {
+    return this.audit.find(filter, { sort: { field: 'order', order: 'desc' }, after: before, limit });
+  }
+
+  /** Accounts by email, a page at a time, optionally those whose email or name contains `text`. */
+  searchUsers(text: string, limit: number, after = ''): Promise<UserDoc[]> {
+    return this.users.find({}, { sort: { field: 'email', order: 'asc' }, after, limit, contains: { fields: ['email', 'name'], text } });
+  }
+
   /** Everything of one account except its audit trail (kept for the record, without biometrics). */
   async deleteAccount(userId: string): Promise<void> {
     await this.users.delete(userId);
     await this.sessions.deleteMany({ userId });
     await this.devices.deleteMany({ userId });
     await this.codes.deleteMany({ userId });
+    await this.resets.delete(userId);
   }
 }

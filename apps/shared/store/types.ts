@@ -9,7 +9,7 @@ export interface Doc {
 
 /** Values a filter or an index can match on: top-level scalar fields only. */
 export type FieldValue = string | number | boolean;
-export type Filter<T> = Partial<{ [K in keyof T & string]: Exclude<T[K], undefined> extends FieldValue ? Exclude<T[K], undefined> : never }>;
+export type Filter<T> = Partial<{ [K in keyof T & string]: Exclude<T[K], undefined | null> extends FieldValue ? Exclude<T[K], undefined | null> : never }>;
 
 export interface IndexSpec {
   fields: string[];

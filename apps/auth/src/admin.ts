@@ -1,0 +1,335 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { HttpError } from '../../shared/http.ts';
+import type { AuthConfig } from './config.ts';
+import type { FaceClient } from './face-client.ts';
+import { PasswordHasher } from './passwords.ts';
+import { newRecoveryCodes, normaliseRecoveryCode } from './recovery-codes.ts';
+import { UUID, invalid, keys, normaliseEmail, stringOf, type AuthService, type Client, type UserView } from './service.ts';
+import { AUDIT_TYPES, sha256, type AuditDoc, type AuthStore, type SessionDoc, type UserDoc } from './store.ts';
+import { judge, policies, type ThrottlePolicy } from './throttle.ts';
+
+/** One authenticator's throttling as an administrator sees it. */
+export interface ThrottleState {
+  failures: number;
+  /** Disabled until unlocked (the hard limit was reached). */
+  locked: boolean;
+  /** Seconds until the next attempt is allowed; 0: now. */
+  retryAfterSeconds: number;
+}
+
+export interface AdminUserView extends UserView {
+  throttle: { password: ThrottleState; face: ThrottleState; recovery: ThrottleState; reauth: ThrottleState; passwordReset: ThrottleState; trustedBrowsers: ThrottleState[] };
+  /** A reset code waiting to be used: when it was issued and when it stops working. */
+  passwordReset?: { issuedAt: string; expiresAt: string };
+  sessions: number;
+}
+
+export type AuditEntry = Omit<AuditDoc, 'order' | 'expiresAt'>;
+
+const HOUR = 3600_000;
+const ADMIN_ONLY = "only the plant's administrators may do this";
+
+/** Redeeming reset codes: a few free tries, then waits, and the code is void after 20 wrong ones. */
+const RESET_POLICY: ThrottlePolicy = { free: 5, baseWaitSeconds: 30, maxWaitSeconds: 3600, hardLimit: 20 };
+const resetKey = (email: string) => `reset:${sha256(email)}`;
+const claimKey = (userId: string) => `admin-claim:${userId}`;
+
+const WRONG_RESET = () => new HttpError(400, 'invalid_reset_code', 'this reset code is wrong, used or expired; ask your administrator for a new one', { field: 'code' });
+
+/**
+ * The plant administrator: finds accounts, sees and clears their throttling, hands out
+ * one-time password reset codes, erases face data, reads the audit trail. Every action is
+ * audited with who did it; nothing here changes or deletes audit events (only retention
+ * ends one). An administrator must have logged in recently, with the second factor.
+ */
+export class PlantAdmin {
+  /** Reset codes are 80 random bits and live hours: the recovery codes' scrypt cost is plenty. */
+  private readonly codeHasher = new PasswordHasher({ logN: 12, r: 8, p: 1 }, 64);
+
+  constructor(
+    private readonly cfg: AuthConfig,
+    private readonly store: () => Promise<AuthStore>,
+    private readonly auth: AuthService,
+    private readonly hasher: PasswordHasher,
+    private readonly face: FaceClient,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  // --- who may administer ----------------------------------------------------------
+
+  /** The session's user, if the login was recent and (where the plant has face login) used the second factor. */
+  private async recentLogin(session: SessionDoc | undefined): Promise<UserDoc> {
+    const user = await this.auth.userOf(session);
+    const s = session!;
+    const at = Date.parse(s.authenticatedAt ?? s.createdAt);
+    const minutes = this.cfg.adminFreshMinutes;
+    if (this.cfg.adminSecondFactor && !user.faceEnabled) {
+      throw new HttpError(403, 'admin_login_required', 'administration needs a login with a second factor: set up face login in your profile, then log in again with it', { reason: 'no_second_factor' });
+    }
+    if (this.cfg.adminSecondFactor && !s.factor) {
+      throw new HttpError(403, 'admin_login_required', `administration needs a login with your face or a recovery code, at most ${minutes} minutes ago: log out and log in again`, { reason: 'password_only' });
+    }
+    if (this.clock() - at > minutes * 60_000) {
+      throw new HttpError(403, 'admin_login_required', `administration needs a login at most ${minutes} minutes ago: log out and log in again`, { reason: 'stale' });
+    }
+    return user;
+  }
+
+  private async admin(session: SessionDoc | undefined): Promise<UserDoc> {
+    const user = await this.auth.userOf(session);
+    if (user.role !== 'admin') throw new HttpError(403, 'admin_only', ADMIN_ONLY);
+    return this.recentLogin(session);
+  }
+
+  /**
+   * The first administrator: a user who knows the setup code the operator holds (a Secret
+   * the chart keeps). Only while the plant has no administrator; wrong codes are throttled
+   * per account and count against the client address like failed logins.
+   */
+  async claim(session: SessionDoc | undefined, input: { code: unknown }, client: Client): Promise<UserView> {
+    const user = await this.recentLogin(session);
+    const code = stringOf(input.code, 'code', 200).trim();
+    const expected = this.cfg.adminBootstrapToken;
+    if (!expected) throw new HttpError(409, 'admin_setup_closed', 'this plant has no administrator setup code (AUTH_ADMIN_BOOTSTRAP_TOKEN): ask the operator');
+    const store = await this.store();
+    if (user.role === 'admin') return this.auth.view(user);
+    if ((await store.users.count({ role: 'admin' })) > 0) throw new HttpError(409, 'admin_exists', 'this plant has an administrator already: ask them to make you one');
+    const now = this.clock();
+    const verdict = await store.attempt(claimKey(user.id), policies.password(this.cfg.passwordFreeAttempts), now);
+    if (!verdict.allowed) {
+      throw new HttpError(429, 'setup_throttled', `too many wrong setup codes; wait ${verdict.retryAfterSeconds} s`, { retryAfter: verdict.retryAfterSeconds }, { 'retry-after': String(verdict.retryAfterSeconds || 3600) });
+    }
+    if (!sameSecret(code, expected)) {
+      await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
+      await this.auth.audit({ type: 'admin.claim', result: 'failure', reason: 'wrong_code', userId: user.id, email: user.email, actorId: user.id, actorEmail: user.email }, client);
+      throw new HttpError(403, 'invalid_setup_code', 'this setup code is wrong', { field: 'code' });
+    }
+    await store.succeeded(claimKey(user.id));
+    const updated = (await store.users.update(user.id, { role: 'admin' }))!;
+    await this.auth.audit({ type: 'admin.claim', result: 'success', userId: user.id, email: user.email, actorId: user.id, actorEmail: user.email }, client);
+    return this.auth.view(updated);
+  }
+
+  // --- accounts ---------------------------------------------------------------------
+
+  async users(session: SessionDoc | undefined, query: { q?: unknown; after?: unknown; limit?: unknown }): Promise<{ users: AdminUserView[]; next?: string }> {
+    await this.admin(session);
+    const text = query.q === undefined ? '' : stringOf(query.q, 'q', 254).trim();
+    const after = query.after === undefined ? '' : stringOf(query.after, 'after', 254);
+    const limit = intOf(query.limit, 'limit', 1, 100, 25);
+    const store = await this.store();
+    const found = await store.searchUsers(text, limit + 1, after);
+    const page = found.slice(0, limit);
+    return { users: await Promise.all(page.map((u) => this.view(u))), ...(found.length > limit && { next: page.at(-1)!.email }) };
+  }
+
+  async user(session: SessionDoc | undefined, id: string): Promise<AdminUserView> {
+    await this.admin(session);
+    return this.view(await this.target(id));
+  }
+
+  /** Clears every throttle of the account: its password (from any browser), face, recovery codes, re-checks and resets. */
+  async unlock(session: SessionDoc | undefined, id: string, client: Client): Promise<AdminUserView> {
+    const admin = await this.admin(session);
+    const user = await this.target(id);
+    const store = await this.store();
+    const before = await this.view(user);
+    const cleared = Object.entries(before.throttle)
+      .filter(([, s]) => (Array.isArray(s) ? s.some((d) => d.failures > 0) : s.failures > 0))
+      .map(([name]) => name);
+    for (const key of await this.counterKeys(user)) await store.succeeded(key);
+    await this.adminAudit('admin.unlock', admin, user, client, cleared.length ? `cleared ${cleared.join(', ')}` : 'nothing was throttled');
+    return this.view(user);
+  }
+
+  /**
+   * A one-time code that sets a new password (no mail server: the administrator hands it
+   * over). Shown once, stored hashed; a new one replaces the last. It changes nothing until
+   * used: the account keeps its password, sessions and second factor.
+   */
+  async issueReset(session: SessionDoc | undefined, id: string, client: Client): Promise<{ code: string; expiresAt: string }> {
+    const admin = await this.admin(session);
+    const user = await this.target(id);
+    const store = await this.store();
+    const now = this.clock();
+    const code = newRecoveryCodes(1)[0]!;
+    const expiresAt = new Date(now + this.cfg.passwordResetHours * HOUR).toISOString();
+    await store.resets.delete(user.id);
+    await store.resets.insert({ id: user.id, hash: await this.codeHasher.hash(code), createdAt: new Date(now).toISOString(), expiresAt, issuedBy: admin.id });
+    await store.succeeded(resetKey(user.email));
+    await this.adminAudit('admin.password_reset', admin, user, client, `valid until ${expiresAt}`);
+    return { code, expiresAt };
+  }
+
+  /** Turns face login off and erases the templates in the face service (first: if it cannot, nothing changes). */
+  async eraseFace(session: SessionDoc | undefined, id: string, client: Client): Promise<AdminUserView> {
+    const admin = await this.admin(session);
+    const user = await this.target(id);
+    const erased = await this.face.deleteSubject(user.id);
+    const store = await this.store();
+    await store.users.update(user.id, { faceEnabled: false, faceTemplates: 0 });
+    await store.succeeded(keys.face(user.id));
+    // Sessions that passed the face step no longer reflect the account's factors.
+    if (user.id !== admin.id) await store.sessions.deleteMany({ userId: user.id });
+    await this.adminAudit('admin.face_erase', admin, user, client, `${erased} template${erased === 1 ? '' : 's'} erased`);
+    return this.view((await store.users.get(user.id))!);
+  }
+
+  /** Erasure of someone else's account: face templates first, then everything but the audit trail. */
+  async deleteAccount(session: SessionDoc | undefined, id: string, client: Client): Promise<void> {
+    const admin = await this.admin(session);
+    const user = await this.target(id);
+    if (user.id === admin.id) throw new HttpError(409, 'own_account', 'delete your own account from your profile');
+    if (user.faceEnabled || user.faceTemplates > 0 || user.faceEnrolledAt) await this.face.deleteSubject(user.id);
+    const store = await this.store();
+    await store.deleteAccount(user.id);
+    for (const key of await this.counterKeys(user)) await store.succeeded(key);
+    await this.adminAudit('admin.account_delete', admin, user, client);
+  }
+
+  /** Makes an account an administrator or takes it back; the last administrator stays one. */
+  async setRole(session: SessionDoc | undefined, id: string, input: { admin: unknown }, client: Client): Promise<AdminUserView> {
+    const admin = await this.admin(session);
+    if (typeof input.admin !== 'boolean') throw invalid('admin', 'must be true or false');
+    const user = await this.target(id);
+    const store = await this.store();
+    if (!input.admin && user.role === 'admin' && (await store.users.count({ role: 'admin' })) <= 1) {
+      throw new HttpError(409, 'last_admin', 'this is the only administrator: make another one first');
+    }
+    // A shallow merge cannot drop a field: a former administrator's role is null.
+    const updated = (await store.users.update(user.id, { role: input.admin ? 'admin' : null }))!;
+    await this.adminAudit('admin.role', admin, user, client, input.admin ? 'made administrator' : 'no longer administrator');
+    return this.view(updated);
+  }
+
+  // --- the audit trail ------------------------------------------------------------------
+
+  async auditTrail(session: SessionDoc | undefined, query: Record<string, unknown>): Promise<{ events: AuditEntry[]; next?: string }> {
+    await this.admin(session);
+    const filter: Parameters<AuthStore['auditEvents']>[0] = {};
+    if (query.userId !== undefined) filter.userId = uuid(query.userId, 'userId');
+    if (query.actorId !== undefined) filter.actorId = uuid(query.actorId, 'actorId');
+    if (query.type !== undefined) {
+      if (typeof query.type !== 'string' || !(AUDIT_TYPES as readonly string[]).includes(query.type)) throw invalid('type', `must be one of ${AUDIT_TYPES.join(', ')}`);
+      filter.type = query.type as AuditDoc['type'];
+    }
+    if (query.kind !== undefined) {
+      if (query.kind !== 'login' && query.kind !== 'account' && query.kind !== 'admin') throw invalid('kind', 'must be login, account or admin');
+      filter.kind = query.kind;
+    }
+    if (query.result !== undefined) {
+      if (query.result !== 'success' && query.result !== 'failure') throw invalid('result', 'must be success or failure');
+      filter.result = query.result;
+    }
+    const before = query.before === undefined ? undefined : stringOf(query.before, 'before', 64);
+    const limit = intOf(query.limit, 'limit', 1, 200, 50);
+    const found = await (await this.store()).auditEvents(filter, limit + 1, before);
+    const page = found.slice(0, limit);
+    return { events: page.map(({ order: _o, expiresAt: _e, ...e }) => e), ...(found.length > limit && { next: page.at(-1)!.order }) };
+  }
+
+  // --- the user's side of a reset ------------------------------------------------------
+
+  /**
+   * Sets a new password with the code an administrator handed over. Wrong, used, expired
+   * and unknown all read the same; the new password is checked before the code is spent.
+   * Every session and trusted browser of the account ends; the second factor stays.
+   */
+  async redeemReset(input: { email: unknown; code: unknown; newPassword: unknown }, client: Client): Promise<void> {
+    const email = normaliseEmail(input.email);
+    const raw = stringOf(input.code, 'code', 100);
+    if (typeof input.newPassword !== 'string') throw invalid('newPassword', 'must be a string');
+    const store = await this.store();
+    const now = this.clock();
+    if ((await store.inWindow(keys.clientFailures(client.ip), HOUR, now)) >= this.cfg.ipFailuresPerHour) throw WRONG_RESET();
+    const user = await store.userByEmail(email);
+    if (user) {
+      try {
+        this.auth.checkPassword(input.newPassword, user.email, user.name);
+      } catch (e) {
+        if (e instanceof HttpError) throw new HttpError(e.status, e.code, e.message.replace(/^password/, 'newPassword'), { ...e.details, field: 'newPassword' });
+        throw e;
+      }
+    }
+    const verdict = await store.attempt(resetKey(email), RESET_POLICY, now);
+    if (!verdict.allowed) {
+      if (verdict.locked) throw new HttpError(403, 'reset_locked', 'too many wrong reset codes: ask your administrator for a new one');
+      throw new HttpError(429, 'reset_throttled', `too many wrong reset codes; wait ${verdict.retryAfterSeconds} s`, { retryAfter: verdict.retryAfterSeconds }, { 'retry-after': String(verdict.retryAfterSeconds) });
+    }
+    const stored = user ? await store.resets.get(user.id) : null;
+    // The store drops it once expired; the check here also holds between its sweeps and for a moved clock.
+    const reset = stored && Date.parse(stored.expiresAt) > now ? stored : null;
+    const code = normaliseRecoveryCode(raw);
+    const ok = reset && code ? await this.codeHasher.verify(code, reset.hash) : await this.codeHasher.verifyDecoy(raw);
+    // Deleting it is the test-and-set: of two uses of one code, one wins.
+    if (!ok || !user || !reset || !(await store.resets.delete(user.id))) {
+      await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
+      if (user) await this.auth.audit({ type: 'password.reset', result: 'failure', reason: 'wrong_code', userId: user.id, email: user.email }, client);
+      throw WRONG_RESET();
+    }
+    await store.users.update(user.id, { passwordHash: await this.hasher.hash(input.newPassword), passwordChangedAt: new Date(now).toISOString() });
+    await store.sessions.deleteMany({ userId: user.id });
+    await store.devices.deleteMany({ userId: user.id });
+    for (const key of [resetKey(email), keys.password(email), keys.reauth(user.id)]) await store.succeeded(key);
+    await this.auth.audit({ type: 'password.reset', result: 'success', userId: user.id, email: user.email, reason: `code issued by ${reset.issuedBy}` }, client);
+  }
+
+  // --- helpers ----------------------------------------------------------------------------
+
+  private async target(id: string): Promise<UserDoc> {
+    const user = await (await this.store()).users.get(uuid(id, 'id'));
+    if (!user) throw new HttpError(404, 'user_not_found', 'there is no account with this id');
+    return user;
+  }
+
+  private async counterKeys(user: UserDoc): Promise<string[]> {
+    const store = await this.store();
+    const devices = await store.devices.find({ userId: user.id });
+    return [keys.password(user.email), keys.face(user.id), keys.recovery(user.id), keys.reauth(user.id), resetKey(user.email), ...devices.map((d) => keys.device(d.id))];
+  }
+
+  private async view(user: UserDoc): Promise<AdminUserView> {
+    const store = await this.store();
+    const now = this.clock();
+    const state = async (key: string, policy: ThrottlePolicy): Promise<ThrottleState> => {
+      const c = await store.counter(key);
+      const failures = c?.failures ?? 0;
+      const verdict = judge(policy, failures, c?.lastFailureAt ?? 0, now);
+      return { failures, locked: !verdict.allowed && verdict.locked, retryAfterSeconds: verdict.allowed ? 0 : verdict.retryAfterSeconds };
+    };
+    const password = policies.password(this.cfg.passwordFreeAttempts);
+    const devices = await store.devices.find({ userId: user.id });
+    const reset = await store.resets.get(user.id);
+    return {
+      ...(await this.auth.view(user)),
+      throttle: {
+        password: await state(keys.password(user.email), password),
+        face: await state(keys.face(user.id), policies.face),
+        recovery: await state(keys.recovery(user.id), policies.recovery),
+        reauth: await state(keys.reauth(user.id), password),
+        passwordReset: await state(resetKey(user.email), RESET_POLICY),
+        trustedBrowsers: (await Promise.all(devices.map((d) => state(keys.device(d.id), password)))).filter((s) => s.failures > 0),
+      },
+      ...(reset && { passwordReset: { issuedAt: reset.createdAt, expiresAt: reset.expiresAt } }),
+      sessions: await store.sessions.count({ userId: user.id }),
+    };
+  }
+
+  private adminAudit(type: AuditDoc['type'], admin: UserDoc, user: UserDoc, client: Client, reason?: string): Promise<void> {
+    return this.auth.audit({ type, result: 'success', userId: user.id, email: user.email, actorId: admin.id, actorEmail: admin.email, ...(reason && { reason }) }, client);
+  }
+}
+
+const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+
+function uuid(v: unknown, field: string): string {
+  if (typeof v !== 'string' || !UUID.test(v)) throw invalid(field, 'must be the id of an account');
+  return v;
+}
+
+function intOf(v: unknown, field: string, min: number, max: number, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : typeof v === 'number' ? v : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw invalid(field, `must be a whole number from ${min} to ${max}`);
+  return n;
+}
