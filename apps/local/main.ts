@@ -7,7 +7,8 @@ try {
   const started = Date.now();
   const stack = await startLocalStack({ port, logLevel: process.env.LOG_LEVEL ?? 'warn', progress: (step) => process.stdout.write(`  ${step}\n`) });
   process.stdout.write(`  ready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-  process.stdout.write(`\nKubeVision is running: ${stack.url}\n(data in ./data, readable by you only; Ctrl-C stops it)\n\n`);
+  process.stdout.write(`\nKubeVision is running: ${stack.url}\n(data in ./data, readable by you only; Ctrl-C stops it)\n`);
+  process.stdout.write(`Administrator setup code for this run: ${stack.adminSetupCode} (at ${stack.url}/admin, after setting up face login; only while there is no administrator)\n\n`);
   const stop = async () => {
     await stack.close();
     process.exit(0);

@@ -34,6 +34,8 @@ export interface LocalStack {
   faceUrl: string;
   /** The credential made up for this run (tests call the face service directly with it). */
   faceToken: string;
+  /** The code that makes the first administrator this run (AUTH_ADMIN_BOOTSTRAP_TOKEN). */
+  adminSetupCode: string;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,8 @@ export interface LocalStack {
 export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalStack> {
   const level = o.logLevel ?? 'warn';
   const token = randomBytes(32).toString('base64url');
+  // Made up per run too: it works only until someone is administrator, and `npm start` prints it.
+  const adminSetupCode = randomBytes(12).toString('base64url');
   const say = o.progress ?? (() => undefined);
   // The root too: each service makes its own folder private, but the root holds them all.
   if (o.dataDir !== 'memory') privateDir(o.dataDir ?? 'data');
@@ -74,6 +78,7 @@ export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalS
       FACE_SERVICE_TOKEN: token,
       // Plain HTTP on 127.0.0.1: browsers refuse Secure __Host- cookies there.
       AUTH_COOKIE_SECURE: 'false',
+      AUTH_ADMIN_BOOTSTRAP_TOKEN: adminSetupCode,
       ...db('auth'),
       ...o.authEnv,
     }),
@@ -90,6 +95,7 @@ export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalS
     authUrl,
     faceUrl,
     faceToken: token,
+    adminSetupCode: o.authEnv?.AUTH_ADMIN_BOOTSTRAP_TOKEN ?? adminSetupCode,
     async close() {
       await frontend.close();
       await auth.close();

@@ -155,7 +155,7 @@ export class PlantAdmin {
     const code = newRecoveryCodes(1)[0]!;
     const expiresAt = new Date(now + this.cfg.passwordResetHours * HOUR).toISOString();
     await store.resets.delete(user.id);
-    await store.resets.insert({ id: user.id, hash: await this.codeHasher.hash(code), createdAt: new Date(now).toISOString(), expiresAt, issuedBy: admin.id });
+    await store.resets.insert({ id: user.id, hash: await this.codeHasher.hash(code), createdAt: new Date(now).toISOString(), expiresAt, issuedBy: admin.id, issuedByEmail: admin.email });
     await store.succeeded(resetKey(user.email));
     await this.adminAudit('admin.password_reset', admin, user, client, `valid until ${expiresAt}`);
     return { code, expiresAt };
@@ -271,7 +271,7 @@ export class PlantAdmin {
     await store.sessions.deleteMany({ userId: user.id });
     await store.devices.deleteMany({ userId: user.id });
     for (const key of [resetKey(email), keys.password(email), keys.reauth(user.id)]) await store.succeeded(key);
-    await this.auth.audit({ type: 'password.reset', result: 'success', userId: user.id, email: user.email, reason: `code issued by ${reset.issuedBy}` }, client);
+    await this.auth.audit({ type: 'password.reset', result: 'success', userId: user.id, email: user.email, reason: `code issued by ${reset.issuedByEmail ?? reset.issuedBy}` }, client);
   }
 
   // --- helpers ----------------------------------------------------------------------------

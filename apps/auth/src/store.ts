@@ -75,7 +75,9 @@ export interface PasswordResetDoc {
   hash: string;
   createdAt: string;
   expiresAt: string;
+  /** The administrator's id and, for the audit trail, email. */
   issuedBy: string;
+  issuedByEmail?: string;
 }
 
 interface RecoveryCodeDoc {

@@ -4,7 +4,8 @@ import { messageFor } from './messages.js';
 import { PAGES, isPage } from './pages.js';
 import { go, onNavigate } from './router.js';
 import { clearMessages, showError, showNotice } from './ui.js';
-import { faceView, loginView, recoveryView, registerView } from './views-auth.js';
+import { adminView } from './views-admin.js';
+import { faceView, loginView, recoveryView, registerView, resetView } from './views-auth.js';
 import { codesView, deleteView, enrollView, faceDisableView, passwordView, profileView } from './views-profile.js';
 
 /** Each page's view (pages.js lists the pages, their stages and titles). */
@@ -13,12 +14,14 @@ const VIEWS = {
   '/register': registerView,
   '/login/face': faceView,
   '/login/recovery': recoveryView,
+  '/login/reset': resetView,
   '/profile': profileView,
   '/profile/face': enrollView,
   '/profile/face/disable': faceDisableView,
   '/profile/recovery-codes': codesView,
   '/profile/password': passwordView,
   '/profile/delete': deleteView,
+  '/admin': adminView,
 };
 /** @type {Record<string, {view: (root: HTMLElement) => (void | (() => void)), stages: string[], title: string}>} */
 const ROUTES = Object.fromEntries(Object.entries(PAGES).map(([p, page]) => [p, { ...page, view: VIEWS[/** @type {keyof typeof VIEWS} */ (p)] }]));
@@ -37,6 +40,8 @@ function updateHeader() {
   for (const el of document.querySelectorAll('[data-show]')) {
     /** @type {HTMLElement} */ (el).hidden = !(el.getAttribute('data-show') ?? '').split(' ').includes(session.stage);
   }
+  // Only administrators see the way to Administration (the page itself asks the server).
+  for (const el of document.querySelectorAll('[data-admin-only]')) /** @type {HTMLElement} */ (el).hidden = !(session.stage === 'full' && session.user?.role === 'admin');
   const name = document.querySelector('[data-user-name]');
   if (name) name.textContent = session.user?.name || 'Profile';
   for (const a of document.querySelectorAll('header a[data-link]')) {

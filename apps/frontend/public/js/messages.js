@@ -116,6 +116,32 @@ export function messageFor(e, situation = 'login') {
       return `Too many recovery code attempts.${wait || ' Please wait before trying again.'}`;
     case 'slow_down':
       return `Too many requests.${wait}`;
+    case 'admin_login_required':
+      return e.reason === 'no_second_factor'
+        ? 'Administration needs a login with a second factor. Set up face login in your profile, then log out and log in again with your face.'
+        : 'Administration needs a recent login with your face or a recovery code. Log out and log in again.';
+    case 'admin_only':
+      return "Only the plant's administrators can do this.";
+    case 'invalid_setup_code':
+      return 'This setup code is wrong.';
+    case 'admin_exists':
+      return 'This plant has an administrator already. Ask them to make you one.';
+    case 'admin_setup_closed':
+      return 'This plant has no administrator setup code. Ask the operator.';
+    case 'setup_throttled':
+      return `Too many wrong setup codes.${wait}`;
+    case 'invalid_reset_code':
+      return 'This reset code is wrong, was used already or has expired. Ask your administrator for a new one.';
+    case 'reset_throttled':
+      return `Too many wrong reset codes.${wait}`;
+    case 'reset_locked':
+      return 'Too many wrong reset codes. Ask your administrator for a new one.';
+    case 'last_admin':
+      return 'This is the only administrator. Make another one first.';
+    case 'own_account':
+      return 'Delete your own account from your profile.';
+    case 'user_not_found':
+      return 'This account no longer exists.';
     default:
       if (e && e.status === 429) return `Too many attempts.${wait || ' Please wait a moment before trying again.'}`;
       if (e && e.status >= 500) return 'Something went wrong on our side. Please try again.';

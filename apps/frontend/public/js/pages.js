@@ -10,12 +10,14 @@ export const PAGES = Object.freeze({
   '/register': { stages: ['anonymous'], title: 'Create an account' },
   '/login/face': { stages: ['face'], title: 'Face check' },
   '/login/recovery': { stages: ['face'], title: 'Recovery code' },
+  '/login/reset': { stages: ['anonymous'], title: 'Reset your password' },
   '/profile': { stages: ['full'], title: 'Your profile' },
   '/profile/face': { stages: ['full'], title: 'Set up face login' },
   '/profile/face/disable': { stages: ['full'], title: 'Turn off face login' },
   '/profile/recovery-codes': { stages: ['full'], title: 'New recovery codes' },
   '/profile/password': { stages: ['full'], title: 'Change password' },
   '/profile/delete': { stages: ['full'], title: 'Delete account' },
+  '/admin': { stages: ['full'], title: 'Administration' },
 });
 
 /** A path the dashboard has a page for; `/` leads to the start page of the session. */

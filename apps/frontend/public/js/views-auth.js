@@ -17,6 +17,15 @@ export function loginView(root) {
   });
 }
 
+/** A new password with the one-time code an administrator handed over. @param {HTMLElement} root */
+export function resetView(root) {
+  root.append(fromTemplate('view-reset'));
+  onSubmit($(root, 'form'), async ({ email, code, newPassword }) => {
+    await api('POST', '/password-reset', { email, code: code.trim(), newPassword });
+    go('/login', { notice: 'Your new password is set, and every session of your account has ended. Log in with it.' });
+  });
+}
+
 /** @param {HTMLElement} root */
 export function registerView(root) {
   root.append(fromTemplate('view-register'));
