@@ -16,6 +16,7 @@ import { benchGateway } from './gateway.ts';
 import { benchFace } from './face.ts';
 import { benchFaceModels } from './face-models.ts';
 import { benchGenerator } from './generator.ts';
+import { benchOverload } from './overload.ts';
 import { fmtMs, fmtRatio, summarize, table } from './stats.ts';
 
 const BENCHMARKS: Benchmark[] = [
@@ -25,6 +26,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'auth', run: benchAuth },
   { name: 'dashboard', run: benchDashboard },
   { name: 'gateway', run: benchGateway },
+  { name: 'overload', run: benchOverload },
 ];
 
 function machineFacts(): string[] {

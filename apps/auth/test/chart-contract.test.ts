@@ -4,14 +4,13 @@ import { loadAuthConfig } from '../src/config.ts';
 import { passwordProblem } from '../src/passwords.ts';
 import { createAuthServer, type AuthServer } from '../src/server.ts';
 import { HTTP_PORT, env as envNames, probes } from '../../shared/contract.ts';
-import { appContainer, containerEnv, genericChartDir, plantChartDir, plantIds, template, thePlants } from '../../../test/support/plants.ts';
+import { appContainer, containerEnv, genericChartDir, plantChartDir, plantIds, template, thePlants, SECRET_STAND_IN } from '../../../test/support/plants.ts';
 
 /** The auth container of a rendered chart, and its environment with secrets stood in for. */
 async function authContainer(chart: string, args: string[] = []) {
   const container = appContainer(await template(chart, args), 'auth');
-  // Secrets arrive at run time; a value of the length the chart generates (48 and 32
-  // alphanumerics, test/chart/operations.test.ts reads them) stands in for them here.
-  const env = containerEnv(container, (name) => (name === envNames.mongodbUri ? 'mongodb://db/kv' : 'from-a-secret-0123456789abcdefgh'));
+  // Secrets arrive at run time; a value as long as the chart generates stands in for them here.
+  const env = containerEnv(container, (name) => (name === envNames.mongodbUri ? 'mongodb://db/kv' : SECRET_STAND_IN));
   return { container, env };
 }
 
@@ -49,7 +48,7 @@ describe.each(plantIds())('the chart of %s and the auth service agree', (id) => 
     expect(cfg.port).toBe(HTTP_PORT);
     expect(cfg.mongodbUri).toBeDefined();
     expect(cfg.faceServiceUrl).toBe(`http://kv-kubevision-face:${HTTP_PORT}`);
-    expect(cfg.faceServiceToken).toBe('from-a-secret');
+    expect(cfg.faceServiceToken).toBe(SECRET_STAND_IN);
     expect(cfg.sessionIdleMinutes).toBe(60);
     expect(cfg.sessionAbsoluteHours).toBe(24);
   });

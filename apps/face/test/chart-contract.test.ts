@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { loadFaceConfig } from '../src/config.ts';
 import { HTTP_PORT, probes } from '../../shared/contract.ts';
 import { FACE_MODELS, DEFAULT_MODEL } from '../src/engine/models.ts';
-import { appContainer, containerEnv, helm, plantChartDir, plantIds, template } from '../../../test/support/plants.ts';
+import { appContainer, containerEnv, helm, plantChartDir, plantIds, template, SECRET_STAND_IN } from '../../../test/support/plants.ts';
 
 describe.each(plantIds())('the chart of %s and the face service agree', (id) => {
   it('the environment the chart gives the face pods is a valid face configuration', async () => {
     const objs = await template(plantChartDir(id));
     const container = appContainer(objs, 'face');
     // Secrets arrive at run time; any value stands in for them here.
-    const env = containerEnv(container, (name) => (name === 'MONGODB_URI' ? 'mongodb://db/kv' : 'from-a-secret'));
+    const env = containerEnv(container, (name) => (name === 'MONGODB_URI' ? 'mongodb://db/kv' : SECRET_STAND_IN));
     const cfg = loadFaceConfig(env);
     expect(cfg.port).toBe(container.ports[0]!.containerPort);
     expect(cfg.port).toBe(HTTP_PORT);
@@ -26,7 +26,7 @@ describe('face.model', () => {
   const chart = plantChartDir(plantIds()[0]!);
   it.each(FACE_MODELS)('%s in the values is the model the face service loads', async (model) => {
     const objs = await template(chart, ['--set', `face.model=${model}`]);
-    const env = containerEnv(appContainer(objs, 'face'), (name) => (name === 'MONGODB_URI' ? 'mongodb://db/kv' : 'from-a-secret'));
+    const env = containerEnv(appContainer(objs, 'face'), (name) => (name === 'MONGODB_URI' ? 'mongodb://db/kv' : SECRET_STAND_IN));
     expect(loadFaceConfig(env).model).toBe(model);
   });
 

@@ -3,14 +3,14 @@ import { loadFrontendConfig } from '../src/config.ts';
 import { HTTP_PORT, MANAGEMENT_PORT, probes } from '../../shared/contract.ts';
 import { loadAuthConfig } from '../../auth/src/config.ts';
 import { loadFaceConfig } from '../../face/src/config.ts';
-import { appContainer, containerEnv, helm, ofComponent, plantChartDir, plantIds, template } from '../../../test/support/plants.ts';
+import { appContainer, containerEnv, helm, ofComponent, plantChartDir, plantIds, template, SECRET_STAND_IN } from '../../../test/support/plants.ts';
 
 describe.each(plantIds())('the chart of %s and the frontend agree', (id) => {
   it('the environment the chart gives the frontend pods is a valid frontend configuration', async () => {
     const objs = await template(plantChartDir(id));
     const container = appContainer(objs, 'frontend');
     // Secrets arrive at run time; any value stands in for them here (the frontend has none today).
-    const env = containerEnv(container, () => 'from-a-secret');
+    const env = containerEnv(container, () => SECRET_STAND_IN);
     const cfg = loadFrontendConfig(env);
     expect(cfg.port).toBe(container.ports[0]!.containerPort);
     expect(cfg.port).toBe(HTTP_PORT);
@@ -31,7 +31,7 @@ describe.each(plantIds())('the chart of %s and the frontend agree', (id) => {
 
   it("the auth URL the frontend forwards to is the chart's auth Service, which reaches the auth pods' HTTP port", async () => {
     const objs = await template(plantChartDir(id));
-    const cfg = loadFrontendConfig(containerEnv(appContainer(objs, 'frontend'), () => 'from-a-secret'));
+    const cfg = loadFrontendConfig(containerEnv(appContainer(objs, 'frontend'), () => SECRET_STAND_IN));
     const service = ofComponent(objs, 'Service', 'auth');
     const port = (service.spec as { ports: { port: number; targetPort: string }[] }).ports[0]!;
     expect(cfg.authServiceUrl).toBe(`http://${service.metadata.name}:${port.port}`);
@@ -44,7 +44,7 @@ describe('who may name the client address (clientAddress.*)', () => {
   const chart = plantChartDir(plantIds()[0]!);
   const configs = async (args: string[] = []) => {
     const objs = await template(chart, args);
-    const env = (c: string) => containerEnv(appContainer(objs, c), (name) => (name === 'MONGODB_URI' ? 'mongodb://db/kv' : 'from-a-secret'));
+    const env = (c: string) => containerEnv(appContainer(objs, c), (name) => (name === 'MONGODB_URI' ? 'mongodb://db/kv' : SECRET_STAND_IN));
     return { frontend: loadFrontendConfig(env('frontend')), auth: loadAuthConfig(env('auth')), face: loadFaceConfig(env('face')) };
   };
 
@@ -68,7 +68,7 @@ describe('who may name the client address (clientAddress.*)', () => {
 describe('what the dashboard shows of the plant (frontend.branding)', () => {
   it.each(plantIds())("%s: its display name, from the plant file's values", async (id) => {
     const objs = await template(plantChartDir(id));
-    const cfg = loadFrontendConfig(containerEnv(appContainer(objs, 'frontend'), () => 'from-a-secret'));
+    const cfg = loadFrontendConfig(containerEnv(appContainer(objs, 'frontend'), () => SECRET_STAND_IN));
     const display = (await import('yaml')).parse((await import('node:fs')).readFileSync(new URL(`../../../values/${id}.yaml`, import.meta.url), 'utf8')).plant.displayName as string;
     expect(cfg.plantName).toBe(display);
     expect(cfg.help).toBe('');

@@ -279,9 +279,12 @@ for (const backend of backends) {
       expect(await sessions.get('s2')).toEqual({ id: 's2', user: 'carl', expiresAt: '2098-12-31T23:00:00.000Z' });
 
       // A short-lived document expires while stored.
-      await sessions.insert({ id: 's4', user: 'dan', expiresAt: inSeconds(0.3) });
+      // Two seconds of life: enough for the read before it on a busy machine; then the test
+      // waits for the clock to pass the expiry, not for a guess at how long the reads take.
+      const expires = Date.now() + 2000;
+      await sessions.insert({ id: 's4', user: 'dan', expiresAt: new Date(expires).toISOString() });
       expect(await sessions.get('s4')).not.toBeNull();
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      while (Date.now() <= expires) await new Promise((resolve) => setTimeout(resolve, expires - Date.now() + 20));
       expect(await sessions.get('s4')).toBeNull();
 
       expect(await store.sweepExpired()).toBeGreaterThanOrEqual(2); // s3, s4
