@@ -46,6 +46,9 @@ export const env = {
   authPasswordContextWords: 'AUTH_PASSWORD_CONTEXT_WORDS',
   authAdminBootstrapToken: 'AUTH_ADMIN_BOOTSTRAP_TOKEN',
   authAdminSecondFactor: 'AUTH_ADMIN_SECOND_FACTOR',
+  authTimeoutSeconds: 'AUTH_TIMEOUT_SECONDS',
+  authFaceTimeoutMs: 'AUTH_FACE_TIMEOUT_MS',
+  authHashMaxWaitMs: 'AUTH_HASH_MAX_WAIT_MS',
 } as const;
 
 export const secretKeys = {

@@ -44,6 +44,7 @@ export class KubeVisionChart extends KubeVisionChartBase {
         trusted('.Values.clientAddress.ingress'),
         { name: env.dashboardPlantName, value: t.value('.Values.frontend.branding.plantName | quote') },
         { name: env.dashboardHelp, value: t.value('.Values.frontend.branding.help | quote') },
+        { name: env.authTimeoutSeconds, value: t.value('.Values.timeouts.gatewaySeconds | quote') },
       ],
     });
     new AppService(this, {
@@ -61,6 +62,8 @@ export class KubeVisionChart extends KubeVisionChartBase {
         { name: env.authAdminBootstrapToken, valueFrom: { secretKeyRef: { name: `${fullname}-admin`, key: secretKeys.adminBootstrapToken } } },
         // Without face login the plant has no second factor to ask administrators for.
         { name: env.authAdminSecondFactor, value: t.value('.Values.face.enabled | quote') },
+        { name: env.authFaceTimeoutMs, value: t.value('mul .Values.timeouts.faceSeconds 1000 | quote') },
+        { name: env.authHashMaxWaitMs, value: t.value('mul .Values.timeouts.passwordQueueSeconds 1000 | quote') },
       ],
     });
     new AppService(this, {

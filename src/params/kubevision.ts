@@ -187,6 +187,23 @@ export const values: Group = group('KubeVision', {
       items: formats.addressRange,
     }),
   }),
+  timeouts: group('How long each hop waits for the next. Each wait is longer than the one behind it, so an overloaded service answers 503 with Retry-After before the hop in front gives up with a 504; the defaults are sized from the times measured by npm run bench (overload, auth, face)', {
+    gatewaySeconds: int(20, 'How long the dashboard waits for the auth service to answer (a login, a face step) before 504; longer than faceSeconds and passwordQueueSeconds', {
+      min: 2,
+      max: 120,
+      question: { label: 'Dashboard wait for the auth service (seconds)', group: 'Scaling', showIf: isTrue('auth.enabled') },
+    }),
+    faceSeconds: int(10, 'How long auth waits for the face service (one face step request: up to 8 camera frames) before answering 503 face_unavailable', {
+      min: 1,
+      max: 60,
+      question: { label: 'Auth wait for the face service (seconds)', group: 'Scaling', showIf: isTrue('face.enabled') },
+    }),
+    passwordQueueSeconds: int(5, 'Longest a login or registration waits for its password hash to start (judged from the measured time of one) before 503 busy with Retry-After', {
+      min: 1,
+      max: 60,
+      question: { label: 'Longest wait for a password check (seconds)', group: 'Scaling', showIf: isTrue('auth.enabled') },
+    }),
+  }),
   networkPolicy: group('NetworkPolicies: MongoDB only from auth and face, face only from auth', {
     enabled: bool(true, 'Restrict traffic between the workloads', {
       question: { label: 'Network policies', group: 'Security' },

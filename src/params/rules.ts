@@ -133,8 +133,22 @@ const dependencyRules: Rule[] = [
  * The rules of the chart. Values required under a condition (`requiredWhen`) are not
  * here: the schema's if/then enforces them, and helm checks the schema first.
  */
+/** Each hop waits longer than the one behind it (timeouts.*). */
+const timeoutRules: Rule[] = [
+  {
+    key: 'timeouts.faceSeconds',
+    broken: not(greater('timeouts.gatewaySeconds', 'timeouts.faceSeconds', 'int')),
+    message: 'timeouts.faceSeconds must be less than timeouts.gatewaySeconds: the dashboard would answer 504 while auth still waits for the face service',
+  },
+  {
+    key: 'timeouts.passwordQueueSeconds',
+    broken: not(greater('timeouts.gatewaySeconds', 'timeouts.passwordQueueSeconds', 'int')),
+    message: 'timeouts.passwordQueueSeconds must be less than timeouts.gatewaySeconds: the dashboard would answer 504 while a login still waits for its password check',
+  },
+];
+
 export function rulesOf(): Rule[] {
-  return [...placementRules(), ...gpuRules(), ...kubernetesRules(), ...siteRules(), ...dependencyRules];
+  return [...placementRules(), ...gpuRules(), ...kubernetesRules(), ...siteRules(), ...dependencyRules, ...timeoutRules];
 }
 
 /**

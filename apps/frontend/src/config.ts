@@ -13,11 +13,11 @@ export const frontendSettings = {
   help: { type: 'string', env: env.dashboardHelp, default: '', description: 'a help or contact line at the foot of every page; empty: none' },
   authTimeoutSeconds: {
     type: 'int',
-    env: 'AUTH_TIMEOUT_SECONDS',
-    default: 30,
+    env: env.authTimeoutSeconds,
+    default: 20,
     min: 1,
     max: 300,
-    description: 'longest wait for the auth service to answer a forwarded request (face checks included) before 504',
+    description: "longest wait for the auth service to answer a forwarded request (face checks included) before 504; longer than auth's own waits (AUTH_FACE_TIMEOUT_MS, AUTH_HASH_MAX_WAIT_MS); the chart sets timeouts.gatewaySeconds",
   },
 } as const satisfies Record<string, Setting>;
 

@@ -65,6 +65,32 @@ describe('who may name the client address (clientAddress.*)', () => {
   });
 });
 
+describe('each hop waits longer than the one behind it (timeouts.*)', () => {
+  const chart = plantChartDir(plantIds()[0]!);
+  const configs = async (args: string[] = []) => {
+    const objs = await template(chart, args);
+    const env = (c: string) => containerEnv(appContainer(objs, c), (name) => (name === 'MONGODB_URI' ? 'mongodb://db/kv' : SECRET_STAND_IN));
+    return { frontend: loadFrontendConfig(env('frontend')), auth: loadAuthConfig(env('auth')) };
+  };
+
+  it('the dashboard outwaits auth, whose face and password waits answer 503 first; a plant may move them together', async () => {
+    const c = await configs();
+    expect(c.frontend.authTimeoutSeconds).toBe(20);
+    expect(c.auth.faceTimeoutMs).toBe(10_000);
+    expect(c.auth.hashMaxWaitMs).toBe(5_000);
+    const set = await configs(['--set', 'timeouts.gatewaySeconds=40', '--set', 'timeouts.faceSeconds=25', '--set', 'timeouts.passwordQueueSeconds=8']);
+    expect([set.frontend.authTimeoutSeconds, set.auth.faceTimeoutMs, set.auth.hashMaxWaitMs]).toEqual([40, 25_000, 8_000]);
+  });
+
+  it("a face wait as long as the dashboard's is refused by the chart, naming both keys", async () => {
+    const r = await helm(['template', 'kv', chart, '--set', 'timeouts.faceSeconds=20']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('timeouts.faceSeconds must be less than timeouts.gatewaySeconds');
+    const q = await helm(['template', 'kv', chart, '--set', 'timeouts.passwordQueueSeconds=30']);
+    expect(q.stderr).toContain('timeouts.passwordQueueSeconds must be less than timeouts.gatewaySeconds');
+  });
+});
+
 describe('what the dashboard shows of the plant (frontend.branding)', () => {
   it.each(plantIds())("%s: its display name, from the plant file's values", async (id) => {
     const objs = await template(plantChartDir(id));

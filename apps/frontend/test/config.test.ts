@@ -52,7 +52,7 @@ describe('frontend configuration', () => {
       authServiceUrl: 'http://kubevision-auth:8081',
       plantName: '',
       help: '',
-      authTimeoutSeconds: 30,
+      authTimeoutSeconds: 20,
     });
     expect(loadFrontendConfig({ AUTH_SERVICE_URL: 'https://auth.example', PORT: '9000', HOST: '127.0.0.1' })).toMatchObject({ port: 9000, host: '127.0.0.1' });
   });
