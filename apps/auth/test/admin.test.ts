@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../test/support/temp.ts';
 import { FACE_TOKEN, PASSWORD, authStack, type AuthStack, type Browser } from './support.ts';
 
 const FACES = path.resolve(import.meta.dirname, '../../../test/fixtures/faces');
@@ -45,7 +46,8 @@ const audit = async (admin: Browser, query: string) => {
 };
 
 describe('the plant administrator', () => {
-  const stack = authStack({ face: true, env: { AUTH_ADMIN_BOOTSTRAP_TOKEN: SETUP_CODE } });
+  // The face service keeps its templates on disk: one test stops and restarts it (an outage).
+  const stack = authStack({ face: true, env: { AUTH_ADMIN_BOOTSTRAP_TOKEN: SETUP_CODE }, faceEnv: { DATABASE_URL: '', FACE_DATA_DIR: tempDirs()('admin-face') } });
   let admin: Awaited<ReturnType<typeof firstAdmin>>;
 
   it('the setup code makes the first administrator, once, and only from a fresh login with the second factor', async () => {
@@ -196,10 +198,18 @@ describe('the plant administrator', () => {
     expect(ok.status, 'a new code starts over').toBe(200);
   });
 
-  it('erases a user\'s face data: templates gone from the face service, face login off, their sessions ended', async () => {
+  it("erases a user's face data: templates gone from the face service, face login off, their sessions ended; with the face service down, nothing changes", async () => {
     const s = stack();
     const target = await enrolled(s);
     expect(await templatesAt(s, target.id)).toBe(2);
+    // The face service down: nothing changes, and the administrator is told to retry.
+    await s.stopFace();
+    const down = await admin.b.del(`/api/admin/users/${target.id}/face`);
+    expect(down.status).toBe(503);
+    expect(down.body.error.code).toBe('face_unavailable');
+    await s.restartFace({});
+    expect((await admin.b.get(`/api/admin/users/${target.id}`)).body.user.face).toMatchObject({ enabled: true, templates: 2 });
+    expect((await target.b.get('/api/me')).status, 'their session stays').toBe(200);
     const r = await admin.b.del(`/api/admin/users/${target.id}/face`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.user.face).toMatchObject({ enabled: false, templates: 0 });

@@ -30,8 +30,10 @@ export interface AuthStack {
   face?: FaceServer;
   faceUrl?: string;
   clock: TestClock;
-  /** Restarts the face service at the same address with these settings on top (a plant's upgrade). */
+  /** Restarts the face service at the same address with these settings on top (a plant's upgrade, or back after stopFace). */
   restartFace: (faceEnv: Record<string, string>) => Promise<void>;
+  /** Stops the face service (an outage) until restartFace. */
+  stopFace: () => Promise<void>;
   browser: (headers?: Record<string, string>) => Promise<Browser>;
   /** Registers (and stays logged in as) a new user. */
   user: (over?: Partial<{ email: string; password: string; name: string }>) => Promise<{ b: Browser; email: string; password: string; id: string }>;
@@ -57,13 +59,16 @@ export function authStack(opts: { face?: boolean; env?: Record<string, string>; 
       face = createFaceServer(loadFaceConfig(faceEnv('0')), { log });
       faceUrl = (await face.start()).url;
     }
+    const stopFace = async () => {
+      await stack?.face?.close();
+      if (stack) stack.face = undefined;
+    };
     const restartFace = async (over: Record<string, string>) => {
-      if (!stack?.face) throw new Error('restartFace: this stack runs no face service');
-      await stack.face.close();
-      stack.face = undefined;
+      if (!opts.face) throw new Error('restartFace: this stack runs no face service');
+      await stopFace();
       const next = createFaceServer(loadFaceConfig(faceEnv(new URL(faceUrl).port, over)), { log });
       await next.start();
-      stack.face = next;
+      stack!.face = next;
     };
     const clock = testClock();
     const cfg = loadAuthConfig({
@@ -87,7 +92,7 @@ export function authStack(opts: { face?: boolean; env?: Record<string, string>; 
       if (r.status !== 201) throw new Error(`register failed: ${JSON.stringify(r.body)}`);
       return { b, email, password, id: r.body.user.id as string };
     };
-    stack = { url, auth, face, faceUrl, clock, restartFace, browser, user };
+    stack = { url, auth, face, faceUrl, clock, restartFace, stopFace, browser, user };
   }, 90_000);
   afterAll(async () => {
     await stack?.auth.close();

@@ -49,7 +49,7 @@ export function waitText(seconds) {
 /**
  * Where the user is: logging in (recovery codes are their way around a face problem), or
  * setting face login up (they may have no codes yet: never send them to one).
- * @typedef {'login' | 'setup'} Situation
+ * @typedef {'login' | 'setup' | 'admin'} Situation
  */
 
 /**
@@ -60,6 +60,7 @@ export function waitText(seconds) {
 export function messageFor(e, situation = 'login') {
   const wait = e && e.retryAfter ? ` Please wait ${waitText(e.retryAfter)} before trying again.` : '';
   if (situation === 'setup' && e && e.code === 'face_unavailable') return 'The face service is not available right now, so face login cannot be set up. Please try again in a few minutes.';
+  if (situation === 'admin' && e && e.code === 'face_unavailable') return 'The face service is not available right now, so nothing was changed. Please try again in a few minutes.';
   switch (e && e.code) {
     case 'busy':
       return `Many people are logging in right now.${wait || ' Please try again in a few seconds.'}`;

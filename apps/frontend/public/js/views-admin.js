@@ -83,12 +83,12 @@ export function adminView(root) {
     if (e && e.code === 'admin_login_required') {
       main.hidden = true;
       claim.hidden = true;
-      $(gate, '[data-gate-text]').textContent = messageFor(e);
+      $(gate, '[data-gate-text]').textContent = messageFor(e, 'admin');
       gate.hidden = false;
       /** @type {HTMLElement} */ ($(gate, 'button')).focus();
       return;
     }
-    report(e);
+    report(e, undefined, 'admin');
   };
 
   $(gate, '[data-action=relogin]').addEventListener('click', async () => {
