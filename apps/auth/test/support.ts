@@ -79,6 +79,9 @@ export function authStack(opts: { face?: boolean; env?: Record<string, string>; 
       FACE_SERVICE_TOKEN: FACE_TOKEN,
       // Tests hash at 2^14 for speed; passwords.test.ts checks the production 2^17 default.
       AUTH_SCRYPT_LOG_N: '14',
+      // The suite may share the machine with other work, and a face service's first request
+      // opens its database and warms its workers: the production 10 s is not what a test checks.
+      AUTH_FACE_TIMEOUT_MS: '60000',
       ...opts.env,
     });
     const auth = createAuthServer(cfg, { log, clock, namespace: opts.namespace });

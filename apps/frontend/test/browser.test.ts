@@ -135,8 +135,9 @@ async function nearestPose(jpegBase64: string, candidates: { name: string; rgb: 
 beforeAll(async () => {
   ensureChromium();
   mkdirSync(SHOTS, { recursive: true });
-  // The clips' turns reach about 10 degrees (webcam-clips.ts); the rest is the product's default.
-  stack = await startLocalStack({ port: 0, dataDir: 'memory', faceWorkers: 2, logLevel: process.env.LOG_LEVEL ?? 'silent', authEnv: { AUTH_SCRYPT_LOG_N: '14', AUTH_ADMIN_BOOTSTRAP_TOKEN: SETUP_CODE }, frontendEnv: BRANDING, faceEnv: { FACE_LIVENESS_TURN_DEG: CLIP_TURN_DEG, ...CLIP_TIMING } });
+  // The clips' turns reach about 10 degrees (webcam-clips.ts); the rest is the product's default,
+  // but for the waits between the services: the suite may share the machine with other work.
+  stack = await startLocalStack({ port: 0, dataDir: 'memory', faceWorkers: 2, logLevel: process.env.LOG_LEVEL ?? 'silent', authEnv: { AUTH_SCRYPT_LOG_N: '14', AUTH_ADMIN_BOOTSTRAP_TOKEN: SETUP_CODE, AUTH_FACE_TIMEOUT_MS: '60000' }, frontendEnv: { ...BRANDING, AUTH_TIMEOUT_SECONDS: '90' }, faceEnv: { FACE_LIVENESS_TURN_DEG: CLIP_TURN_DEG, ...CLIP_TIMING } });
   ({ url } = stack);
 }, 180_000);
 

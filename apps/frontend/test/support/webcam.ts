@@ -8,6 +8,10 @@ import { segment, type Clip, type Turns } from '../../../../test/support/webcam-
  * the dashboard's cue over the preview asks for a turn, it plays that turn's segment once
  * (slowly, about 3 frames a second, as the prompt asks), then rests again. It reads only what a
  * person sees: the cue on screen.
+ *
+ * A turn frame stays until the dashboard has taken a picture of it (drawn the <video> onto a
+ * canvas): on a busy machine the pictures come slower and the turn with them, as a person
+ * watching a lagging preview turns; no frame of the turn is skipped for want of CPU.
  */
 export interface FakeCamera {
   clip: Clip;
@@ -45,6 +49,14 @@ const FAKE_CAMERA = `(cfg) => {
   let queue = [];
   let rest = 0;
   let lastCue = '';
+  // Pictures the dashboard took of the preview, and how many there were when the turn last moved on.
+  let pictures = 0;
+  let movedAt = -2;
+  const draw = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (source, ...rest) {
+    if (source instanceof HTMLVideoElement) pictures++;
+    return draw.call(this, source, ...rest);
+  };
   const used = { left: 0, right: 0 };
   loaded.then(([still, left, right]) => {
     let tick = 0;
@@ -63,7 +75,9 @@ const FAKE_CAMERA = `(cfg) => {
       let img;
       if (queue.length) {
         // A slow turn, about 3 frames a second; the rest at the clip's own 10.
-        if (tick % 3 !== 0) return;
+        // Two pictures since the last move: the first may still show the frame before it (the stream lags).
+        if (tick % 3 !== 0 || pictures - movedAt < 2) return;
+        movedAt = pictures;
         img = queue.shift();
       } else {
         const n = still.length;
