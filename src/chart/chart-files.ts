@@ -1,7 +1,9 @@
 import type { ChartFileMap } from '../catalog/archive.ts';
-import { toHelmYaml } from '../helm/yaml.ts';
+import YAML from 'yaml';
+import { helmYamlDocument, toHelmYaml } from '../helm/yaml.ts';
 import type { Group } from '../params/dsl.ts';
 import type { Rule } from '../params/rules.ts';
+import { artifactHubImages, plantImages } from '../images/plant-images.ts';
 import { project } from '../project.ts';
 import { requestedCapacity } from './capacity.ts';
 import { chartReadme, notesTxt } from './docs.ts';
@@ -95,13 +97,24 @@ export function chartContent(c: ChartSpec): ChartContent {
         'catalog.cattle.io/namespace': 'kubevision',
         'catalog.cattle.io/requests-cpu': capacity.cpu,
         'catalog.cattle.io/requests-memory': capacity.memory,
+        // What the plant pulls with its defaults (an air-gapped plant mirrors exactly these).
+        'artifacthub.io/images': artifactHubImages(plantImages(c.defaults, p.version)),
       },
     }),
   };
 }
 
-export const renderChartYaml = (meta: Record<string, unknown>) =>
-  toHelmYaml(meta, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
+export function renderChartYaml(meta: Record<string, unknown>): string {
+  const opts = { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' } as const;
+  const doc = helmYamlDocument(meta);
+  // Annotations that hold YAML themselves (artifacthub.io/images) read best as a block, as Artifact Hub's docs write them.
+  YAML.visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && node.value.includes('\n')) node.type = 'BLOCK_LITERAL';
+    },
+  });
+  return doc.toString({ lineWidth: 0, ...opts });
+}
 
 /** Every file of the chart at `version`, by path inside the chart folder. */
 export function filesAt(c: ChartContent, version: string): ChartFileMap {

@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, InvalidPlantsError, loadPlants } from '../build/build.ts';
 import { buildModel } from '../model.ts';
+import { mirrorCommands, plantImages } from '../images/plant-images.ts';
 import { formatPlan, planPlant } from '../plan/plan.ts';
 import { plantFiles, ValuesFolderError } from '../plant/load.ts';
 import { PRESETS, scaffoldPlant, type Preset } from '../plant/scaffold.ts';
+import { project } from '../project.ts';
 import { formatSite, SiteError, siteNode, siteReport } from '../site/site.ts';
 
 const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
@@ -63,6 +65,24 @@ async function main(argv: string[]): Promise<number> {
       const model = buildModel();
       const [plant] = loadPlants(model, valuesDir, args);
       console.log(formatPlan(await planPlant(model, plant!)));
+      return 0;
+    }
+    case 'images': {
+      if (args.length !== 1) throw new UsageError('images takes one plant');
+      const [plant] = loadPlants(buildModel(), valuesDir, args);
+      const images = plantImages(plant!.values, project().version);
+      const commands = mirrorCommands(images);
+      if (opts.json) {
+        console.log(JSON.stringify({ plant: plant!.id, images, mirrorCommands: commands }, null, 2));
+        return 0;
+      }
+      const width = Math.max(...images.map((i) => i.workload.length));
+      for (const i of images) console.log(`${i.workload.padEnd(width)}  ${i.image}${i.mirrored ? `  (copy of ${i.source})` : ''}`);
+      console.log(
+        commands.length
+          ? `\nCopy them into the plant's registry before installing (skopeo, logged in to both registries):\n${commands.map((c) => `  ${c}`).join('\n')}`
+          : '\nThe plant pulls them from their public registries (no global.imageRegistry): nothing to mirror.',
+      );
       return 0;
     }
     case 'site': {

@@ -64,15 +64,15 @@ export const appContainer = (objs: K8sObject[], service: string): AppContainer =
   (ofComponent(objs, 'Deployment', service).spec as { template: { spec: { containers: AppContainer[] } } }).template.spec.containers[0]!;
 
 /**
- * The environment a container gets: plain values as rendered; a value that comes from a
- * Secret (known only at run time) is what `fromSecret` stands in for it.
- */
-/**
  * What stands in for a Secret's value when a rendered container's environment is loaded as
  * a service's config: as long as the longest value the chart generates (48 alphanumerics).
  */
 export const SECRET_STAND_IN = 'a-value-from-a-secret-0123456789abcdefghijklmnop';
 
+/**
+ * The environment a container gets: plain values as rendered; a value that comes from a
+ * Secret (known only at run time) is what `fromSecret` stands in for it.
+ */
 export function containerEnv(c: AppContainer, fromSecret: (variable: string, ref: { name: string; key: string }) => string): Record<string, string> {
   return Object.fromEntries(
     c.env.map((e) => {
