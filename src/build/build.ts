@@ -13,6 +13,7 @@ import { GENERIC_CHART, genericChart, plantChart } from './charts.ts';
 import { mapLimit } from './pool.ts';
 import { Staging } from './staging.ts';
 import { linkTree, writeTree } from '../tree.ts';
+import type { Signer } from '../catalog/provenance.ts';
 
 export const GENERIC_CATALOG = 'generic';
 
@@ -30,6 +31,8 @@ export interface BuildOptions {
   fleetRepo?: string;
   /** `created` of chart versions this build publishes; default now (or $SOURCE_DATE_EPOCH). */
   now?: Date;
+  /** Signs the archives (helm provenance, .prov beside each); default unsigned. */
+  signer?: Signer;
 }
 
 export interface BuildResult {
@@ -106,6 +109,7 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
         projectVersion,
         created,
         readme: (charts) => catalogReadme(charts, plant),
+        signer: o.signer,
       });
       for (const c of result.charts) linkTree(c.dir, staging.path('charts', c.name), c.files.keys());
       return { id, ...result };

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ICON_PATH, ICON_SVG, filesAt, type ChartContent } from '../chart/chart-files.ts';
 import { linkOrWrite, linkTree, writeTree } from '../tree.ts';
 import { packChart, type ChartFileMap } from './archive.ts';
 import { indexEntry, renderIndex, type IndexEntry } from './index-file.ts';
+import { provenance, type Signer } from './provenance.ts';
 import { readPublished, sha256, type PublishedVersion } from './published.ts';
 import { chooseVersion } from './versions.ts';
 
@@ -44,6 +46,8 @@ export async function buildCatalog(o: {
   /** `created` of new versions in the index. */
   created: string;
   readme: (charts: CatalogChart[]) => string;
+  /** Signs every archive that has no provenance file yet (.prov beside it); none: unsigned. */
+  signer?: Signer;
 }): Promise<CatalogResult> {
   const published = readPublished(o.publishedDir, o.label);
   const entries: IndexEntry[] = [];
@@ -59,13 +63,14 @@ export async function buildCatalog(o: {
     const files = filesAt(content, choice.version);
     const dir = path.join(o.outDir, 'charts', content.name, choice.version);
     for (const old of history) {
-      await carryOver(old, o.publishedDir, o.outDir);
+      await carryOver(old, o.publishedDir, o.outDir, o.signer);
       entries.push(old.entry);
     }
     if (!choice.kept) {
       const archive = await packChart(content.name, files);
       const rel = archivePath(content.name, choice.version);
       writeTree(o.outDir, new Map([[rel, archive]]));
+      if (o.signer) writeTree(o.outDir, new Map([[`${rel}.prov`, await provenance(archive, path.basename(rel), String(files.get('Chart.yaml')), o.signer)]]));
       writeTree(dir, files);
       const chartYaml = content.chartYaml(choice.version);
       entries.push(indexEntry(chartYaml, { digest: sha256(archive), url: rel, created: o.created, icon: ICON_PATH }));
@@ -83,8 +88,12 @@ export async function buildCatalog(o: {
  * bytes), and its unpacked folder made from that archive (files already identical are
  * linked, not rewritten).
  */
-async function carryOver(v: PublishedVersion, from: string, to: string): Promise<void> {
+async function carryOver(v: PublishedVersion, from: string, to: string, signer: Signer | undefined): Promise<void> {
   linkTree(from, to, [v.archive]);
+  // A provenance file, once published, stays as it is; an archive without one is signed when a key is given.
+  const prov = `${v.archive}.prov`;
+  if (existsSync(path.join(from, prov))) linkTree(from, to, [prov]);
+  else if (signer) writeTree(to, new Map([[prov, await provenance(v.bytes, path.basename(v.archive), String((await v.files()).get('Chart.yaml')), signer)]]));
   const dir = path.join('charts', v.entry.name, v.entry.version);
   for (const [rel, data] of await v.files()) {
     linkOrWrite(path.join(from, dir, rel), path.join(to, dir, rel), data);

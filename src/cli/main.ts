@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, InvalidPlantsError, loadPlants } from '../build/build.ts';
+import { signerFromEnv, SigningError } from '../catalog/provenance.ts';
 import { buildModel } from '../model.ts';
 import { mirrorCommands, plantImages } from '../images/plant-images.ts';
 import { formatPlan, planPlant } from '../plan/plan.ts';
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         valuesDir,
         only: args.length ? args : undefined,
         fleetRepo: opts['fleet-repo'],
+        signer: signerFromEnv(),
         onProgress: progress ? (done, total, plant) => process.stderr.write(`[${done}/${total}] ${plant}\n`) : undefined,
       });
       const secs = ((performance.now() - started) / 1000).toFixed(1);
@@ -56,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       console.log(`built ${result.plants.length} plant(s) in ${secs}s: ${result.outputs.join(', ')}`);
       if (fresh.length) console.log(`new chart versions: ${fresh.map((c) => `${c.name} ${c.version}`).join(', ')}`);
       if (kept) console.log(`${kept} chart(s) unchanged, kept at their published version`);
+      const signer = signerFromEnv();
+      if (signer) console.log(`signed with key ${signer.key}: every archive without a provenance file now has one (.prov beside it)`);
       for (const o of result.orphans) console.error(`kept catalog/${o} as published: there is no plant file for it any more (remove the folder by hand if the plant is gone)`);
       for (const d of result.dropped) console.error(`no longer offered: ${d}`);
       return 0;
@@ -129,6 +133,10 @@ main(process.argv.slice(2)).then(
     }
     if (err instanceof ValuesFolderError) {
       console.error(`${err.message}\nnothing was written`);
+      process.exit(1);
+    }
+    if (err instanceof SigningError) {
+      console.error(`${err.message}\nnothing was written (check KUBEVISION_SIGN_KEY and the key's GnuPG home)`);
       process.exit(1);
     }
     if (err instanceof UsageError) {
