@@ -13,6 +13,7 @@ import { GENERIC_CHART, genericChart, plantChart } from './charts.ts';
 import { mapLimit } from './pool.ts';
 import { Staging } from './staging.ts';
 import { linkTree, writeTree } from '../tree.ts';
+import { OCI_DIGESTS } from '../catalog/oci.ts';
 import type { Signer } from '../catalog/provenance.ts';
 
 export const GENERIC_CATALOG = 'generic';
@@ -138,6 +139,8 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
           ...plantCatalogs.flatMap((c) => [...c.charts.map((ch) => path.join('charts', ch.name)), path.join('catalog', c.id)]),
         ];
     if (full) writeFileSync(staging.path('catalog', 'README.md'), catalogReadme(generic.charts, 'all'));
+    // The digests `publish` recorded belong to versions this build keeps as they are.
+    if (full && existsSync(path.join(o.projectRoot, 'catalog', OCI_DIGESTS))) linkTree(path.join(o.projectRoot, 'catalog'), staging.path('catalog'), [OCI_DIGESTS]);
     staging.publish(outputs);
     return {
       plants: plants.map((p) => p.id),

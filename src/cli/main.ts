@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, InvalidPlantsError, loadPlants } from '../build/build.ts';
+import { OCI_DIGESTS, publishOci, PublishError } from '../catalog/oci.ts';
 import { signerFromEnv, SigningError } from '../catalog/provenance.ts';
 import { buildModel } from '../model.ts';
 import { mirrorCommands, plantImages } from '../images/plant-images.ts';
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
       root: { type: 'string' },
       'fleet-repo': { type: 'string' },
       gpu: { type: 'boolean' },
+      'plain-http': { type: 'boolean' },
       role: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -69,6 +71,13 @@ async function main(argv: string[]): Promise<number> {
       const model = buildModel();
       const [plant] = loadPlants(model, valuesDir, args);
       console.log(formatPlan(await planPlant(model, plant!)));
+      return 0;
+    }
+    case 'publish': {
+      if (args.length !== 1) throw new UsageError('publish takes one target: oci://HOST[:PORT]/PATH');
+      const pushed = await publishOci({ catalogRoot: path.join(projectRoot, 'catalog'), target: args[0]!, plainHttp: opts['plain-http'] });
+      for (const p of pushed) console.log(`${p.chart} ${p.version}  ${p.reference}`);
+      console.log(`pushed ${pushed.length} chart version(s); digests recorded in catalog/${OCI_DIGESTS}`);
       return 0;
     }
     case 'images': {
@@ -133,6 +142,10 @@ main(process.argv.slice(2)).then(
     }
     if (err instanceof ValuesFolderError) {
       console.error(`${err.message}\nnothing was written`);
+      process.exit(1);
+    }
+    if (err instanceof PublishError) {
+      console.error(err.message);
       process.exit(1);
     }
     if (err instanceof SigningError) {
