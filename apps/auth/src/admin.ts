@@ -4,7 +4,7 @@ import type { AuthConfig } from './config.ts';
 import type { FaceClient } from './face-client.ts';
 import { PasswordHasher } from './passwords.ts';
 import { newRecoveryCodes, normaliseRecoveryCode } from './recovery-codes.ts';
-import { UUID, invalid, keys, normaliseEmail, stringOf, type AuthService, type Client, type UserView } from './service.ts';
+import { invalid, keys, normaliseEmail, stringOf, throttledError, uuidOf, type AuthService, type Client, type UserView } from './service.ts';
 import { AUDIT_TYPES, sha256, type AuditDoc, type AuthStore, type SessionDoc, type UserDoc } from './store.ts';
 import { judge, policies, type ThrottlePolicy } from './throttle.ts';
 
@@ -57,10 +57,8 @@ export class PlantAdmin {
 
   // --- who may administer ----------------------------------------------------------
 
-  /** The session's user, if the login was recent and (where the plant has face login) used the second factor. */
-  private async recentLogin(session: SessionDoc | undefined): Promise<UserDoc> {
-    const user = await this.auth.userOf(session);
-    const s = session!;
+  /** Refuses unless the session's login was recent and (where the plant has face login) used the second factor. */
+  private checkRecentLogin(s: SessionDoc, user: UserDoc): void {
     const at = Date.parse(s.authenticatedAt ?? s.createdAt);
     const minutes = this.cfg.adminFreshMinutes;
     if (this.cfg.adminSecondFactor && !user.faceEnabled) {
@@ -72,13 +70,13 @@ export class PlantAdmin {
     if (this.clock() - at > minutes * 60_000) {
       throw new HttpError(403, 'admin_login_required', `administration needs a login at most ${minutes} minutes ago: log out and log in again`, { reason: 'stale' });
     }
-    return user;
   }
 
   private async admin(session: SessionDoc | undefined): Promise<UserDoc> {
     const user = await this.auth.userOf(session);
     if (user.role !== 'admin') throw new HttpError(403, 'admin_only', ADMIN_ONLY);
-    return this.recentLogin(session);
+    this.checkRecentLogin(session!, user);
+    return user;
   }
 
   /**
@@ -87,7 +85,8 @@ export class PlantAdmin {
    * per account and count against the client address like failed logins.
    */
   async claim(session: SessionDoc | undefined, input: { code: unknown }, client: Client): Promise<UserView> {
-    const user = await this.recentLogin(session);
+    const user = await this.auth.userOf(session);
+    this.checkRecentLogin(session!, user);
     const code = stringOf(input.code, 'code', 200).trim();
     const expected = this.cfg.adminBootstrapToken;
     if (!expected) throw new HttpError(409, 'admin_setup_closed', 'this plant has no administrator setup code (AUTH_ADMIN_BOOTSTRAP_TOKEN): ask the operator');
@@ -97,7 +96,7 @@ export class PlantAdmin {
     const now = this.clock();
     const verdict = await store.attempt(claimKey(user.id), policies.password(this.cfg.passwordFreeAttempts), now);
     if (!verdict.allowed) {
-      throw new HttpError(429, 'setup_throttled', `too many wrong setup codes; wait ${verdict.retryAfterSeconds} s`, { retryAfter: verdict.retryAfterSeconds }, { 'retry-after': String(verdict.retryAfterSeconds || 3600) });
+      throw throttledError('setup_throttled', `too many wrong setup codes; wait ${verdict.retryAfterSeconds} s`, verdict.retryAfterSeconds, verdict.retryAfterSeconds || 3600);
     }
     if (!sameSecret(code, expected)) {
       await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
@@ -243,18 +242,11 @@ export class PlantAdmin {
     const now = this.clock();
     if ((await store.inWindow(keys.clientFailures(client.ip), HOUR, now)) >= this.cfg.ipFailuresPerHour) throw WRONG_RESET();
     const user = await store.userByEmail(email);
-    if (user) {
-      try {
-        this.auth.checkPassword(input.newPassword, user.email, user.name);
-      } catch (e) {
-        if (e instanceof HttpError) throw new HttpError(e.status, e.code, e.message.replace(/^password/, 'newPassword'), { ...e.details, field: 'newPassword' });
-        throw e;
-      }
-    }
+    if (user) this.auth.checkNewPassword(input.newPassword, user);
     const verdict = await store.attempt(resetKey(email), RESET_POLICY, now);
     if (!verdict.allowed) {
       if (verdict.locked) throw new HttpError(403, 'reset_locked', 'too many wrong reset codes: ask your administrator for a new one');
-      throw new HttpError(429, 'reset_throttled', `too many wrong reset codes; wait ${verdict.retryAfterSeconds} s`, { retryAfter: verdict.retryAfterSeconds }, { 'retry-after': String(verdict.retryAfterSeconds) });
+      throw throttledError('reset_throttled', `too many wrong reset codes; wait ${verdict.retryAfterSeconds} s`, verdict.retryAfterSeconds);
     }
     const stored = user ? await store.resets.get(user.id) : null;
     // The store drops it once expired; the check here also holds between its sweeps and for a moved clock.
@@ -322,10 +314,7 @@ export class PlantAdmin {
 
 const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
-function uuid(v: unknown, field: string): string {
-  if (typeof v !== 'string' || !UUID.test(v)) throw invalid(field, 'must be the id of an account');
-  return v;
-}
+const uuid = (v: unknown, field: string) => uuidOf(v, field, 'an account');
 
 function intOf(v: unknown, field: string, min: number, max: number, fallback: number): number {
   if (v === undefined) return fallback;

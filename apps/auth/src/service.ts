@@ -51,6 +51,9 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 export const INVALID_CREDENTIALS = 'Email or password is wrong.';
 
 export const invalid = (field: string, message: string) => new HttpError(400, 'invalid_field', `${field}: ${message}`, { field });
+/** 429 with when to come back, in the body and in Retry-After (which may differ when the body says 0: locked). */
+export const throttledError = (code: string, message: string, retryAfter: number, header = retryAfter) =>
+  new HttpError(429, code, message, { retryAfter }, { 'retry-after': String(header) });
 const invalidCredentials = () => new HttpError(401, 'invalid_credentials', INVALID_CREDENTIALS);
 
 export function normaliseEmail(raw: unknown): string {
@@ -100,7 +103,7 @@ export class AuthService {
     const store = await this.store();
     const now = this.clock();
     if ((await store.countInWindow(keys.registrations(client.ip), HOUR, now)) > this.cfg.registrationsPerHour) {
-      throw new HttpError(429, 'too_many_registrations', 'too many accounts created from this address; try again later', { retryAfter: 3600 }, { 'retry-after': '3600' });
+      throw throttledError('too_many_registrations', 'too many accounts created from this address; try again later', 3600);
     }
     const at = new Date(now).toISOString();
     const user: UserDoc = {
@@ -125,9 +128,16 @@ export class AuthService {
     return { user: await this.view(user), issued };
   }
 
-  checkPassword(password: string, email: string, name: string): void {
+  private checkPassword(password: string, email: string, name: string, field = 'password'): void {
     const problem = passwordProblem(password, email, this.cfg.passwordMinLength, { words: this.cfg.passwordContextWords.split(','), name });
-    if (problem) throw new HttpError(400, 'weak_password', `password: ${problem.message}`, { field: 'password', reason: problem.reason });
+    if (problem) throw new HttpError(400, 'weak_password', `${field}: ${problem.message}`, { field, reason: problem.reason });
+  }
+
+  /** A new password for an existing account (a change, or a reset code): the same rules as at registration. */
+  checkNewPassword(password: unknown, user: UserDoc): string {
+    if (typeof password !== 'string') throw invalid('newPassword', 'must be a string');
+    this.checkPassword(password, user.email, user.name, 'newPassword');
+    return password;
   }
 
   /**
@@ -234,7 +244,7 @@ export class AuthService {
     if (!verdict.allowed) {
       await this.refusedSecondFactor('face', verdict.locked, user, client);
       if (verdict.locked) throw faceLocked();
-      throw new HttpError(429, 'face_throttled', `too many failed face attempts; wait ${verdict.retryAfterSeconds} s, or use a recovery code`, { retryAfter: verdict.retryAfterSeconds }, { 'retry-after': String(verdict.retryAfterSeconds) });
+      throw throttledError('face_throttled', `too many failed face attempts; wait ${verdict.retryAfterSeconds} s, or use a recovery code`, verdict.retryAfterSeconds);
     }
     let result;
     try {
@@ -272,7 +282,7 @@ export class AuthService {
     if (!verdict.allowed) {
       await this.refusedSecondFactor('recovery', verdict.locked, user, client);
       if (verdict.locked) throw new HttpError(403, 'recovery_locked', 'recovery codes are disabled for this account after 100 failed attempts; contact your administrator');
-      throw new HttpError(429, 'recovery_throttled', `too many wrong codes; wait ${verdict.retryAfterSeconds} s`, { retryAfter: verdict.retryAfterSeconds }, { 'retry-after': String(verdict.retryAfterSeconds) });
+      throw throttledError('recovery_throttled', `too many wrong codes; wait ${verdict.retryAfterSeconds} s`, verdict.retryAfterSeconds);
     }
     const code = normaliseRecoveryCode(raw);
     if (!code || !(await store.consumeRecoveryCode(user.id, code, this.codeHasher))) {
@@ -308,15 +318,9 @@ export class AuthService {
   async changePassword(session: SessionDoc, input: { currentPassword: unknown; newPassword: unknown }, client: Client): Promise<Issued> {
     const user = await this.userOf(session);
     await this.reauthenticate(user, input.currentPassword, client, 'currentPassword');
-    if (typeof input.newPassword !== 'string') throw invalid('newPassword', 'must be a string');
-    try {
-      this.checkPassword(input.newPassword, user.email, user.name);
-    } catch (e) {
-      if (e instanceof HttpError) throw new HttpError(e.status, e.code, e.message.replace(/^password/, 'newPassword'), { ...e.details, field: 'newPassword' });
-      throw e;
-    }
+    const newPassword = this.checkNewPassword(input.newPassword, user);
     const store = await this.store();
-    await store.users.update(user.id, { passwordHash: await this.hasher.hash(input.newPassword), passwordChangedAt: new Date(this.clock()).toISOString() });
+    await store.users.update(user.id, { passwordHash: await this.hasher.hash(newPassword), passwordChangedAt: new Date(this.clock()).toISOString() });
     // Whoever else held a session (or a device cookie) of this account is out.
     await store.sessions.deleteMany({ userId: user.id });
     await store.devices.deleteMany({ userId: user.id });
@@ -518,9 +522,9 @@ const CHALLENGES_PER_SESSION = 10;
 /** What the face service binds a challenge to: a one-way value of this session, never its id. */
 const bindingOf = (session: SessionDoc): string => sha256(`face-challenge:${session.id}`);
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-function uuidOf(v: unknown, field: string): string {
-  if (typeof v !== 'string' || !UUID.test(v)) throw invalid(field, 'must be the id of a challenge this login was given');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export function uuidOf(v: unknown, field: string, what = 'a challenge this login was given'): string {
+  if (typeof v !== 'string' || !UUID.test(v)) throw invalid(field, `must be the id of ${what}`);
   return v;
 }
 
