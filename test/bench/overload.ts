@@ -1,11 +1,9 @@
-import path from 'node:path';
-import { AuthStore } from '../../apps/auth/src/store.ts';
 import { Browser } from '../../apps/auth/test/browser.ts';
 import { loadFaceConfig } from '../../apps/face/src/config.ts';
 import { createFaceServer } from '../../apps/face/src/server.ts';
 import { startLocalStack } from '../../apps/local/stack.ts';
 import { createLogger } from '../../apps/shared/log.ts';
-import { openStore } from '../../apps/shared/store/open.ts';
+import { lostAccounts, openLoop } from '../../apps/local/test/traffic.ts';
 import { CLIP_TIMING, CLIP_TURN_DEG, TURNS_A, answerAtFaceService, followingCamera, segment } from '../support/webcam-clips.ts';
 import type { BenchContext, Row } from './context.ts';
 import { percentile } from './stats.ts';
@@ -81,17 +79,9 @@ async function registrations(ctx: BenchContext): Promise<Row[]> {
       const rate = k * capacity;
       ctx.log(`overload: registrations offered at ${k}x capacity (${rate.toFixed(1)}/s) for ${SECONDS.level} s`);
       const o = outcome();
-      const inFlight: Promise<void>[] = [];
-      const start = performance.now();
-      for (let i = 0; performance.now() - start < SECONDS.level * 1000; i++) {
-        const due = start + (i * 1000) / rate;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        inFlight.push(register(o));
-      }
-      await Promise.all(inFlight);
+      const offered = await openLoop(rate, (_i, elapsed) => elapsed < SECONDS.level * 1000, () => register(o));
       const goodput = o.ok.length / SECONDS.level;
-      const summary = `offered ${inFlight.length} in ${SECONDS.level} s; ${o.ok.length} registered (goodput ${goodput.toFixed(2)}/s = ${((goodput / capacity) * 100).toFixed(0)}% of capacity), ${o.busy.length} fast 503 (p95 ${p95(o.busy)}), ${o.unexpected.length} unexpected${o.unexpected.length ? ` (${[...new Set(o.unexpected)].join(', ')})` : ''}`;
+      const summary = `offered ${offered} in ${SECONDS.level} s; ${o.ok.length} registered (goodput ${goodput.toFixed(2)}/s = ${((goodput / capacity) * 100).toFixed(0)}% of capacity), ${o.busy.length} fast 503 (p95 ${p95(o.busy)}), ${o.unexpected.length} unexpected${o.unexpected.length ? ` (${[...new Set(o.unexpected)].join(', ')})` : ''}`;
       rows.push({ what: `register at ${k}x capacity: the 503 busy answers`, n: null, samples: o.busy, target: 'p95 < 100 ms', ratioNote: summary });
       rows.push({ what: `register at ${k}x capacity: the successes`, n: null, samples: o.ok, ratioNote: summary });
       ctx.note(`overload: registrations at ${k}x: ${summary}`);
@@ -102,15 +92,8 @@ async function registrations(ctx: BenchContext): Promise<Row[]> {
   } finally {
     await stack.close();
   }
-  const db = await openStore(undefined, { dataDir: path.join(dataDir, 'auth') });
-  try {
-    const store = await AuthStore.open(db);
-    let lost = 0;
-    for (const email of acknowledged) if (!(await store.userByEmail(email))) lost++;
-    ctx.note(`overload: ${acknowledged.length} acknowledged registrations, ${lost} missing after reopening the database from disk`);
-  } finally {
-    await db.close();
-  }
+  const { missing } = await lostAccounts(dataDir, acknowledged);
+  ctx.note(`overload: ${acknowledged.length} acknowledged registrations, ${missing.length} missing after reopening the database from disk`);
   return rows;
 }
 

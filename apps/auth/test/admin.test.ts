@@ -2,16 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDirs } from '../../../test/support/temp.ts';
-import { FACE_TOKEN, PASSWORD, authStack, type AuthStack, type Browser } from './support.ts';
+import { PASSWORD, authStack, templatesAt, type AuthStack, type Browser } from './support.ts';
 
 const FACES = path.resolve(import.meta.dirname, '../../../test/fixtures/faces');
 const photo = (file: string) => readFileSync(path.join(FACES, file)).toString('base64');
 const SETUP_CODE = 'plant-setup-code-0123456789';
 
-async function templatesAt(s: AuthStack, subject: string): Promise<number> {
-  const r = await fetch(`${s.faceUrl}/v1/subjects/${subject}/templates`, { headers: { authorization: `Bearer ${FACE_TOKEN}` } });
-  return r.status === 404 ? 0 : ((await r.json()) as { templates: unknown[] }).templates.length;
-}
 
 /** A user with face login on and their recovery codes. */
 async function enrolled(s: AuthStack) {

@@ -3,16 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answer, CLIP_TIMING, CLIP_TURN_DEG, followingCamera, segment, TURNS_A, type Camera, type Progress } from '../../../test/support/webcam-clips.ts';
-import { FACE_TOKEN, PASSWORD, authStack, type AuthStack, type Browser } from './support.ts';
+import { PASSWORD, authStack, templatesAt, type AuthStack, type Browser } from './support.ts';
 
 const FACES = path.resolve(import.meta.dirname, '../../../test/fixtures/faces');
 const photo = (file: string) => readFileSync(path.join(FACES, file)).toString('base64');
 
-/** Templates the face service holds for a subject, asked directly with the service credential. */
-async function templatesAt(s: AuthStack, subject: string): Promise<number> {
-  const r = await fetch(`${s.faceUrl}/v1/subjects/${subject}/templates`, { headers: { authorization: `Bearer ${FACE_TOKEN}` } });
-  return r.status === 404 ? 0 : ((await r.json()) as { templates: unknown[] }).templates.length;
-}
 
 async function enrolledUser(s: AuthStack, images = [photo('yale-1.jpg'), photo('yale-2.jpg')]) {
   const u = await s.user();

@@ -39,6 +39,12 @@ export interface AuthStack {
   user: (over?: Partial<{ email: string; password: string; name: string }>) => Promise<{ b: Browser; email: string; password: string; id: string }>;
 }
 
+/** Templates the face service holds for a subject, asked directly with the service credential. */
+export async function templatesAt(s: AuthStack, subject: string): Promise<number> {
+  const r = await fetch(`${s.faceUrl}/v1/subjects/${subject}/templates`, { headers: { authorization: `Bearer ${FACE_TOKEN}` } });
+  return r.status === 404 ? 0 : ((await r.json()) as { templates: unknown[] }).templates.length;
+}
+
 let seq = 0;
 export const uniqueEmail = (tag = 'user') => `${tag}-${process.pid}-${++seq}-${Date.now() % 100000}@plant.example`;
 export const PASSWORD = 'correct horse battery staple';

@@ -1,10 +1,8 @@
-import path from 'node:path';
 import { expect, it } from 'vitest';
 import { tempDirs } from '../../../test/support/temp.ts';
-import { AuthStore } from '../../auth/src/store.ts';
 import { Browser, PASSWORD } from '../../auth/test/support.ts';
-import { openStore } from '../../shared/store/open.ts';
 import { startLocalStack } from '../stack.ts';
+import { lostAccounts, openLoop } from './traffic.ts';
 
 const temp = tempDirs();
 const CLIENTS = 50;
@@ -61,16 +59,9 @@ it(`${CLIENTS} clients for ${SECONDS} s of register and login: no unexpected err
 
   expect(unexpected.slice(0, 5)).toEqual([]);
   expect(acknowledged.length).toBeGreaterThanOrEqual(CLIENTS);
-  const db = await openStore(undefined, { dataDir: path.join(dataDir, 'auth') });
-  try {
-    const store = await AuthStore.open(db);
-    const missing: string[] = [];
-    for (const email of acknowledged) if (!(await store.userByEmail(email))) missing.push(email);
-    expect(missing).toEqual([]);
-    expect(await store.users.count({})).toBe(acknowledged.length);
-  } finally {
-    await db.close();
-  }
+  const { missing, stored } = await lostAccounts(dataDir, acknowledged);
+  expect(missing).toEqual([]);
+  expect(stored).toBe(acknowledged.length);
   console.log(`load: ${CLIENTS} clients, ${SECONDS} s, ${operations} requests, ${acknowledged.length} accounts, ${busy} fast 503 busy (retried after Retry-After), 0 unexpected`);
 }, 180_000);
 
@@ -88,35 +79,18 @@ it('registrations offered at 30/s for 10 s: each answer a success or a 503 busy 
   const other: string[] = [];
   let busy = 0;
   const rate = 30;
-  const inFlight: Promise<void>[] = [];
-  const start = performance.now();
-  for (let i = 0; i < rate * 10; i++) {
-    const wait = start + (i * 1000) / rate - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(
-      (async () => {
-        const email = `burst-${i}@plant.example`;
-        const b = await new Browser(stack.url).open();
-        const r = await b.post('/api/register', { email, name: 'Burst', password: PASSWORD });
-        if (r.status === 201) acknowledged.push(email);
-        else if (r.status === 503 && r.body?.error?.code === 'busy' && Number(r.headers.get('retry-after')) >= 1) busy++;
-        else other.push(`${r.status} ${JSON.stringify(r.body)}`);
-      })(),
-    );
-  }
-  await Promise.all(inFlight);
+  await openLoop(rate, (i) => i < rate * 10, async (i) => {
+    const email = `burst-${i}@plant.example`;
+    const b = await new Browser(stack.url).open();
+    const r = await b.post('/api/register', { email, name: 'Burst', password: PASSWORD });
+    if (r.status === 201) acknowledged.push(email);
+    else if (r.status === 503 && r.body?.error?.code === 'busy' && Number(r.headers.get('retry-after')) >= 1) busy++;
+    else other.push(`${r.status} ${JSON.stringify(r.body)}`);
+  });
   await stack.close();
   expect(other.slice(0, 5)).toEqual([]);
   // Not asserted: that some were refused (a machine with many cores may take them all).
   expect(acknowledged.length, 'some got through').toBeGreaterThan(0);
-  const db = await openStore(undefined, { dataDir: path.join(dataDir, 'auth') });
-  try {
-    const store = await AuthStore.open(db);
-    const missing: string[] = [];
-    for (const email of acknowledged) if (!(await store.userByEmail(email))) missing.push(email);
-    expect(missing).toEqual([]);
-  } finally {
-    await db.close();
-  }
+  expect((await lostAccounts(dataDir, acknowledged)).missing).toEqual([]);
   console.log(`overload: ${rate * 10} registrations offered at ${rate}/s: ${acknowledged.length} registered, ${busy} fast 503 busy, 0 other answers, none lost`);
 }, 180_000);
