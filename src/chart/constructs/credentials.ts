@@ -2,36 +2,42 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { Naming, templaterOf } from './context.ts';
 
-/** The service credential auth presents to face, unless the plant brings its own Secret. */
-export class Credentials extends Construct {
-  constructor(scope: Construct) {
-    super(scope, 'credentials');
+/**
+ * A Secret the chart generates once and keeps: across upgrades (its helper reads the
+ * existing value back with `lookup`) and uninstalls (resource-policy keep).
+ */
+class GeneratedSecret extends Construct {
+  constructor(scope: Construct, o: { id: string; component: string; dataHelper: string; when: string }) {
+    super(scope, o.id);
     const t = templaterOf(this);
-    const naming = new Naming(t, 'credentials');
+    const naming = new Naming(t, o.component);
     const secret = new k8s.KubeSecret(this, 'secret', {
       metadata: { ...naming.metadata(), annotations: { 'helm.sh/resource-policy': 'keep' } },
       type: 'Opaque',
     });
-    t.blockAt(secret, '/data', 'include "kubevision.credentialsData" .');
-    t.renderIf(secret, 'and (or .Values.auth.enabled .Values.face.enabled) (not .Values.serviceCredential.existingSecret)');
+    t.blockAt(secret, '/data', `include "${o.dataHelper}" .`);
+    t.renderIf(secret, o.when);
+  }
+}
+
+/** The service credential auth presents to face, unless the plant brings its own Secret. */
+export class Credentials extends GeneratedSecret {
+  constructor(scope: Construct) {
+    super(scope, {
+      id: 'credentials',
+      component: 'credentials',
+      dataHelper: 'kubevision.credentialsData',
+      when: 'and (or .Values.auth.enabled .Values.face.enabled) (not .Values.serviceCredential.existingSecret)',
+    });
   }
 }
 
 /**
- * The setup code that makes the plant's first administrator: generated once, kept across
- * upgrades and uninstalls, read by the operator with kubectl. It works only while the
- * plant has no administrator.
+ * The setup code that makes the plant's first administrator, read by the operator with
+ * kubectl. It works only while the plant has no administrator.
  */
-export class AdminSetupCode extends Construct {
+export class AdminSetupCode extends GeneratedSecret {
   constructor(scope: Construct) {
-    super(scope, 'admin-setup');
-    const t = templaterOf(this);
-    const naming = new Naming(t, 'admin');
-    const secret = new k8s.KubeSecret(this, 'secret', {
-      metadata: { ...naming.metadata(), annotations: { 'helm.sh/resource-policy': 'keep' } },
-      type: 'Opaque',
-    });
-    t.blockAt(secret, '/data', 'include "kubevision.adminSetupData" .');
-    t.renderIf(secret, '.Values.auth.enabled');
+    super(scope, { id: 'admin-setup', component: 'admin', dataHelper: 'kubevision.adminSetupData', when: '.Values.auth.enabled' });
   }
 }
