@@ -45,13 +45,14 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'build': {
       const started = performance.now();
+      const signer = signerFromEnv();
       const progress = process.stderr.isTTY || args.length !== 1;
       const result = await build({
         projectRoot,
         valuesDir,
         only: args.length ? args : undefined,
         fleetRepo: opts['fleet-repo'],
-        signer: signerFromEnv(),
+        signer,
         onProgress: progress ? (done, total, plant) => process.stderr.write(`[${done}/${total}] ${plant}\n`) : undefined,
       });
       const secs = ((performance.now() - started) / 1000).toFixed(1);
@@ -60,7 +61,6 @@ async function main(argv: string[]): Promise<number> {
       console.log(`built ${result.plants.length} plant(s) in ${secs}s: ${result.outputs.join(', ')}`);
       if (fresh.length) console.log(`new chart versions: ${fresh.map((c) => `${c.name} ${c.version}`).join(', ')}`);
       if (kept) console.log(`${kept} chart(s) unchanged, kept at their published version`);
-      const signer = signerFromEnv();
       if (signer) console.log(`signed with key ${signer.key}: every archive without a provenance file now has one (.prov beside it)`);
       for (const o of result.orphans) console.error(`kept catalog/${o} as published: there is no plant file for it any more (remove the folder by hand if the plant is gone)`);
       for (const d of result.dropped) console.error(`no longer offered: ${d}`);

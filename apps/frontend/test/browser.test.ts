@@ -382,19 +382,23 @@ const EMPTY_CAMERA = `(() => {
 /** A machine without a camera: what Chromium answers then. */
 const NO_CAMERA = "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));";
 
-describe("the dashboard's rough edges (issue 12)", () => {
-  async function registered(page: Page, name = 'Pat Plain'): Promise<string> {
-    const who = `edge-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-    await page.goto(`${url}/register`);
-    await heading(page, 'Create an account');
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByLabel('Email', { exact: true }).fill(who);
-    await page.getByLabel('Password', { exact: true }).fill('quiet rivers under tall pines');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await heading(page, 'Your profile');
-    return who;
-  }
+/** The password of the accounts the tests below register. */
+const PASS = 'quiet rivers under tall pines';
 
+/** A new account, registered through the page; its email. */
+async function registered(page: Page, name = 'Pat Plain'): Promise<string> {
+  const who = `${name.split(' ')[0]!.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  await page.goto(`${url}/register`);
+  await heading(page, 'Create an account');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Email', { exact: true }).fill(who);
+  await page.getByLabel('Password', { exact: true }).fill(PASS);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await heading(page, 'Your profile');
+  return who;
+}
+
+describe("the dashboard's rough edges (issue 12)", () => {
   it('logs out, in and out again in one tab, without a reload; a password-only account is not told it has 0 recovery codes', { timeout: 120_000 }, async () => {
     const { page, watch } = await openPage(browsers[0] ?? (await launch()), OWNER);
     const who = await registered(page);
@@ -404,7 +408,7 @@ describe("the dashboard's rough edges (issue 12)", () => {
       await page.getByRole('button', { name: 'Log out', exact: true }).click();
       await heading(page, 'Log in');
       await page.getByLabel('Email', { exact: true }).fill(who);
-      await page.getByLabel('Password', { exact: true }).fill('quiet rivers under tall pines');
+      await page.getByLabel('Password', { exact: true }).fill(PASS);
       await page.getByRole('button', { name: 'Log in' }).click();
       await heading(page, 'Your profile');
       expect(await page.getByRole('button', { name: 'Log out', exact: true }).isEnabled(), `round ${round + 1}`).toBe(true);
@@ -496,20 +500,6 @@ describe("the dashboard's rough edges (issue 12)", () => {
 });
 
 describe('the plant administrator (issue 12)', () => {
-  const PASS = 'quiet rivers under tall pines';
-
-  async function register(page: Page, name: string): Promise<string> {
-    const who = `${name.split(' ')[0]!.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`;
-    await page.goto(`${url}/register`);
-    await heading(page, 'Create an account');
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByLabel('Email', { exact: true }).fill(who);
-    await page.getByLabel('Password', { exact: true }).fill(PASS);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await heading(page, 'Your profile');
-    return who;
-  }
-
   /** Face login on, through the webcam; the recovery codes it shows. */
   async function enroll(page: Page): Promise<string[]> {
     await page.getByRole('link', { name: 'Set up face login' }).click();
@@ -544,7 +534,7 @@ describe('the plant administrator (issue 12)', () => {
   it('becomes administrator with the setup code after a login with the second factor, then unlocks, resets a password and erases face data, each audited', { timeout: 420_000 }, async () => {
     const b = browsers[0] ?? (await launch());
     const { page: admin, watch } = await openPage(b, OWNER);
-    const adminEmail = await register(admin, 'Alex Admin');
+    const adminEmail = await registered(admin, 'Alex Admin');
     const codes = await enroll(admin);
 
     // The session that enrolled never passed a second factor: the page says how to get one.
@@ -577,7 +567,7 @@ describe('the plant administrator (issue 12)', () => {
 
     // A worker whose password tries ran out on a terminal: to them it reads as a wrong password.
     const { page: worker } = await openPage(await launch(), OWNER);
-    const workerEmail = await register(worker, 'Tess Target');
+    const workerEmail = await registered(worker, 'Tess Target');
     const { page: terminal, watch: terminalWatch } = await openPage(b, OWNER);
     for (let i = 0; i < 6; i++) {
       await logIn(terminal, workerEmail, i < 5 ? 'not my password at all' : PASS);

@@ -100,17 +100,22 @@ export function adminView(root) {
   });
 
   // --- accounts ---------------------------------------------------------------------
+  /** An account's row: name, email, face login, status. @param {Element} tr @param {any} u */
+  const fillRow = (tr, u) => {
+    const cells = [...tr.children];
+    [u.name, u.email, faceText(u), statusText(u)].forEach((text, i) => {
+      /** @type {Element} */ (cells[i]).textContent = text;
+    });
+    cells[3]?.classList.toggle('text-danger', throttled(u));
+  };
+
   /** @param {any[]} users @param {boolean} append */
   const listUsers = (users, append) => {
     const rows = users.map((u) => {
       const tr = document.createElement('tr');
       tr.dataset.userId = u.id;
-      for (const text of [u.name, u.email, faceText(u), statusText(u)]) {
-        const td = document.createElement('td');
-        td.textContent = text;
-        tr.append(td);
-      }
-      tr.children[3]?.classList.toggle('text-danger', throttled(u));
+      tr.append(...Array.from({ length: 4 }, () => document.createElement('td')));
+      fillRow(tr, u);
       const td = document.createElement('td');
       const open = document.createElement('button');
       open.type = 'button';
@@ -168,15 +173,10 @@ export function adminView(root) {
     account.hidden = false;
     // The row on the list shows the same state.
     const row = usersBody.querySelector(`tr[data-user-id="${user.id}"]`);
-    const [, , face, status] = row ? [...row.children] : [];
-    if (face && status) {
-      face.textContent = faceText(user);
-      status.textContent = statusText(user);
-      status.classList.toggle('text-danger', throttled(user));
-    }
+    if (row) fillRow(row, user);
   };
 
-  /** Runs an admin action on the selected account; errors go to the top, the account is read again. @param {() => Promise<void>} action */
+  /** Runs an admin action on the selected account; its errors go to the top of the page (or the login gate). @param {() => Promise<void>} action */
   const act = async (action) => {
     clearMessages();
     try {
