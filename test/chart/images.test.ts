@@ -6,21 +6,14 @@ import { plantImages } from '../../src/images/plant-images.ts';
 import { coalesce } from '../../src/plant/merge.ts';
 import { project } from '../../src/project.ts';
 import { kubevision } from '../support/cli.ts';
+import { images } from '../support/consumer-charts.ts';
 import type { K8sObject } from '../../src/plan/render.ts';
 import { tempDirs } from '../support/temp.ts';
 import { genericChartDir, plantChartDir, template, theModel, thePlants } from '../support/plants.ts';
 
 const temp = tempDirs();
 
-/** Every image the rendered pod templates pull (containers and init containers), sorted. */
-function pulled(objs: K8sObject[]): string[] {
-  return objs
-    .flatMap((o) => {
-      const spec = (o.spec as { template?: { spec?: Record<string, { image: string }[] | undefined> } } | undefined)?.template?.spec;
-      return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.image);
-    })
-    .sort();
-}
+const pulled = (objs: K8sObject[]) => images(objs).sort();
 
 const listed = (values: Record<string, unknown>) => plantImages(values, project().version).map((i) => i.image).sort();
 

@@ -75,11 +75,11 @@ export async function renderWith(
   return { code: r.code, stderr: r.stderr, objects: r.code === 0 ? parseManifests(r.stdout) : [] };
 }
 
-/** Every container image of the rendered workloads. */
+/** Every image the rendered pod templates pull: init containers and containers. */
 export function images(objs: K8sObject[]): string[] {
   return objs.flatMap((o) => {
-    const spec = (o.spec as { template?: { spec?: { containers?: { image: string }[] } } } | undefined)?.template?.spec;
-    return (spec?.containers ?? []).map((c) => c.image);
+    const spec = (o.spec as { template?: { spec?: Record<string, { image: string }[] | undefined> } } | undefined)?.template?.spec;
+    return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.image);
   });
 }
 
