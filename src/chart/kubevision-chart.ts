@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import type * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
 import { HTTP_PORT, env, secretKeys } from '../../apps/shared/contract.ts';
 import { AppService } from './constructs/app-service.ts';
-import { KubeVisionChartBase } from './constructs/context.ts';
+import { KubeVisionChartBase, componentName } from './constructs/context.ts';
 import { AdminSetupCode, Credentials } from './constructs/credentials.ts';
 import { DashboardIngress } from './constructs/ingress.ts';
 import { MongoDb } from './constructs/mongodb.ts';
@@ -59,7 +59,7 @@ export class KubeVisionChart extends KubeVisionChartBase {
         { name: env.authSessionAbsoluteHours, value: t.value('.Values.auth.session.absoluteHours | quote') },
         // The plant's words (its values file names them) and the namespace it runs in.
         { name: env.authPasswordContextWords, value: t.value('concat (list .Release.Namespace) .Values.auth.passwordContextWords | join "," | quote') },
-        { name: env.authAdminBootstrapToken, valueFrom: { secretKeyRef: { name: `${fullname}-admin`, key: secretKeys.adminBootstrapToken } } },
+        { name: env.authAdminBootstrapToken, valueFrom: { secretKeyRef: { name: componentName(fullname, 'admin'), key: secretKeys.adminBootstrapToken } } },
         // Without face login the plant has no second factor to ask administrators for.
         { name: env.authAdminSecondFactor, value: t.value('.Values.face.enabled | quote') },
         { name: env.authFaceTimeoutMs, value: t.value('mul .Values.timeouts.faceSeconds 1000 | quote') },
