@@ -128,10 +128,33 @@ export function noBuilderMessage(probes: Probe[]): string {
   ].join('\n');
 }
 
+/** The build argument (an ARG before the first FROM) that names the Node.js base of the CPU images. */
+export const BASE_IMAGE_ARG = 'NODE_IMAGE';
+/** The build secret that carries a CA bundle for npm (RUN --mount=type=secret,id=...). */
+export const BUILD_CA_SECRET = 'build-ca';
+
+export interface BuildOptions {
+  push?: boolean;
+  /** Replaces the pinned Node.js base of the CPU images (the GPU image has its own). */
+  baseImage?: string;
+  /** A CA bundle file for npm during the build (NODE_EXTRA_CA_CERTS), passed as a build secret. */
+  caFile?: string;
+}
+
 /** The commands that build (and push) the images, each an argv. Run from the project root. */
-export function buildCommands(builder: BuilderName, specs: ImageSpec[], o: { push?: boolean } = {}): string[][] {
+export function buildCommands(builder: BuilderName, specs: ImageSpec[], o: BuildOptions = {}): string[][] {
   const build = builder === 'buildah' ? ['buildah', 'bud'] : [builder, 'build'];
-  const cmds = specs.map((s) => [...build, ...(s.platform ? ['--platform', s.platform] : []), '-f', s.dockerfile, '-t', s.ref, '.']);
+  const cmds = specs.map((s) => [
+    ...build,
+    ...(s.platform ? ['--platform', s.platform] : []),
+    ...(o.baseImage && s.variant === 'cpu' ? ['--build-arg', `${BASE_IMAGE_ARG}=${o.baseImage}`] : []),
+    ...(o.caFile ? ['--secret', `id=${BUILD_CA_SECRET},src=${o.caFile}`] : []),
+    '-f',
+    s.dockerfile,
+    '-t',
+    s.ref,
+    '.',
+  ]);
   if (o.push) for (const s of specs) cmds.push([builder, 'push', s.ref]);
   return cmds;
 }

@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { containersConf } from './containers-conf.ts';
+import { ensureOfflineBase, offlineBaseRef } from './offline-base.ts';
 import {
+  BUILD_CA_SECRET,
   BUILDERS,
   PROJECT_ROOT,
   SERVICES,
@@ -33,8 +37,19 @@ Options:
   --push                          push the images after building all of them
   --only SERVICE                  face, auth or frontend (repeatable, or comma-separated)
   --builder docker|podman|buildah use this builder instead of the first usable one
+  --base offline|IMAGE            build the CPU images on another Node.js base: \`offline\`
+                                  makes one from Debian packages and this machine's Node.js
+                                  (for machines that reach no container registry; needs
+                                  root and debootstrap, cached after the first run); the GPU
+                                  image's CUDA base comes only from a registry, so it is
+                                  left out
   --dry-run                       print the commands only; needs no builder (docker's
-                                  syntax unless --builder says otherwise)`;
+                                  syntax unless --builder says otherwise)
+
+With podman or buildah and no CONTAINERS_CONF, a containers.conf with limits this machine
+allows (and runc, when installed) is written to the cache (~/.cache/kubevision) and used.
+When NODE_EXTRA_CA_CERTS names a file, npm in the build trusts it: it is passed as the
+build secret \`${BUILD_CA_SECRET}\` and ends up in no image.`;
 
 async function main(argv: string[]): Promise<number> {
   let opts;
@@ -46,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
         push: { type: 'boolean' },
         only: { type: 'string', multiple: true },
         builder: { type: 'string' },
+        base: { type: 'string' },
         'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -75,10 +91,20 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const specs = imageSpecs({ version: projectVersion(), registry, only: only as Service[] | undefined });
+  if (opts.base !== undefined && opts.base !== 'offline' && !/^[a-z0-9][\w./:@-]*$/.test(opts.base)) {
+    console.error(`npm run images: --base ${JSON.stringify(opts.base)}: must be \`offline\` or an image reference`);
+    return 2;
+  }
+
+  const offline = opts.base === 'offline';
+  const all = imageSpecs({ version: projectVersion(), registry, only: only as Service[] | undefined });
+  const specs = all.filter((s) => !(opts.base && s.variant === 'gpu'));
+  for (const s of all.filter((x) => !specs.includes(x))) console.log(`# ${s.ref}: left out; --base replaces the Node.js base, and ${s.dockerfile} builds on CUDA`);
+  const caFile = process.env.NODE_EXTRA_CA_CERTS && existsSync(process.env.NODE_EXTRA_CA_CERTS) ? process.env.NODE_EXTRA_CA_CERTS : undefined;
+  const buildOpts = { push: opts.push, caFile, baseImage: offline ? offlineBaseRef() : opts.base };
   let builder = opts.builder as BuilderName | undefined;
   if (opts['dry-run']) {
-    for (const cmd of buildCommands(builder ?? 'docker', specs, { push: opts.push })) console.log(shellLine(cmd));
+    for (const cmd of buildCommands(builder ?? 'docker', specs, buildOpts)) console.log(shellLine(cmd));
     return 0;
   }
   if (builder) {
@@ -96,8 +122,25 @@ async function main(argv: string[]): Promise<number> {
     builder = found.builder;
   }
 
+  if (builder !== 'docker') {
+    const conf = containersConf();
+    if (conf) {
+      process.env.CONTAINERS_CONF = conf.file;
+      console.log(`# ${builder} settings: ${conf.file} (${conf.summary}); CONTAINERS_CONF=<file> uses yours instead`);
+    }
+  }
+  if (caFile) console.log(`# npm in the build trusts ${caFile} (NODE_EXTRA_CA_CERTS), passed as the build secret ${BUILD_CA_SECRET}`);
+  if (offline) {
+    try {
+      const base = await ensureOfflineBase(builder);
+      console.log(`# the offline base ${base.ref} (${base.how})`);
+    } catch (e) {
+      console.error(`npm run images: ${(e as Error).message}`);
+      return 1;
+    }
+  }
   console.log(`# ${specs.length} image${specs.length === 1 ? '' : 's'} with ${builder}, context ${PROJECT_ROOT}`);
-  for (const cmd of buildCommands(builder, specs, { push: opts.push })) {
+  for (const cmd of buildCommands(builder, specs, buildOpts)) {
     console.log(`$ ${shellLine(cmd)}`);
     const code = await run(cmd);
     if (code !== 0) {

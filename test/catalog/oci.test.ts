@@ -1,6 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.ts';
@@ -8,45 +7,22 @@ import { OCI_DIGESTS, publishOci, type DigestRecord } from '../../src/catalog/oc
 import { readPublished } from '../../src/catalog/published.ts';
 import { helmOk } from '../../src/helm/run.ts';
 import { parseManifests } from '../../src/plan/render.ts';
-import { ensureDebian } from '../support/debian.ts';
+import { freePort, startRegistry, type Registry } from '../support/registry.ts';
 import { VALUES_DIR } from '../support/paths.ts';
 import { tempDirs } from '../support/temp.ts';
 
 const temp = tempDirs();
 
-/**
- * Debian's docker-registry (the CNCF distribution registry, what Harbor and most plant
- * mirrors run) on 127.0.0.1, storing in a temp folder.
- */
-let registry: ChildProcess | undefined;
+let registry: Registry | undefined;
 let host = '';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
 beforeAll(async () => {
-  const bin = ensureDebian('docker-registry', '/usr/bin/docker-registry');
-  const dir = temp('registry');
-  const port = await freePort();
-  host = `127.0.0.1:${port}`;
-  writeFileSync(path.join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: ${host}\n`);
-  registry = spawn(bin, ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
-  // Ready when it answers the distribution API's base endpoint.
-  for (;;) {
-    const ok = await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (registry.exitCode !== null) throw new Error(`docker-registry exited (${registry.exitCode})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  registry = await startRegistry(temp('registry'));
+  host = registry.host;
 }, 300_000);
 
 afterAll(() => {
-  registry?.kill();
+  registry?.stop();
 });
 
 describe('charts in an OCI registry, by digest', () => {

@@ -3,13 +3,13 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, wri
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileParser, type Instruction, type Run } from 'dockerfile-ast';
 import { APP_UID, HTTP_PORT, faceBackend } from '../../apps/shared/contract.ts';
 import { FACE_MODELS, MODEL_SPECS } from '../../apps/face/src/engine/models.ts';
-import { SERVICES, imageSpecs, type ImageSpec } from '../../src/images/images.ts';
+import { BASE_IMAGE_ARG, BUILD_CA_SECRET, SERVICES, imageSpecs, type ImageSpec } from '../../src/images/images.ts';
 import { PROJECT_ROOT } from '../support/paths.ts';
 import { tempDirs } from '../support/temp.ts';
-import { appFolders, copySteps, dockerignore, envOf, execForm, importClosure, parseStages, withKeyword, type Stage } from './support.ts';
+import { appFolders, copySteps, dockerignore, envOf, execForm, globalArgs, importClosure, parseStages, withKeyword, type Stage } from './support.ts';
 
 const tempDir = tempDirs();
 const rootPkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
@@ -49,7 +49,7 @@ describe('the Dockerfiles', () => {
     const digests = new Map<string, Set<string>>();
     for (const s of specs) {
       for (const st of parseStages(abs(s.dockerfile))) {
-        const image = st.from.getImage() ?? '';
+        const image = st.base;
         if (!PINNED.test(image)) continue;
         const [ref, digest] = image.split('@') as [string, string];
         digests.set(ref, (digests.get(ref) ?? new Set()).add(digest));
@@ -88,11 +88,32 @@ describe.each(specs.map((s) => [`${s.dockerfile} (${s.service}, ${s.variant})`, 
     for (const f of fromStages) expect(stageNames.has(f), `COPY --from=${f}`).toBe(true);
   });
 
+  it(`reads a CA bundle for npm only from the build secret ${BUILD_CA_SECRET}, in the build stage`, () => {
+    // Docker's and buildah's RUN --mount=type=secret: the file is there for the one step
+    // and in no layer; required=false keeps a build without it working.
+    // dockerfile-ast keeps a RUN's flags (--mount=...) apart from its command.
+    const withFlags = (r: Instruction) => [...(r as Run).getFlags().map((f) => `--${f.getName()}=${f.getValue()}`), r.getArgumentsContent() ?? ''].join(' ');
+    const runs = stages.flatMap((st) => withKeyword(st, 'RUN').map((r) => ({ st, text: withFlags(r) })));
+    const network = runs.filter((r) => /npm install|runtime-manifest\.mjs (prune|models)/.test(r.text));
+    expect(network.length).toBeGreaterThan(0);
+    for (const r of network) {
+      expect(r.st, 'not in the runtime stage').not.toBe(final);
+      expect(r.text, r.text).toContain(`--mount=type=secret,id=${BUILD_CA_SECRET},required=false`);
+      expect(r.text).toContain(`if [ -f /run/secrets/${BUILD_CA_SECRET} ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/${BUILD_CA_SECRET}; fi`);
+    }
+    for (const r of runs.filter((x) => x.st === final)) expect(r.text).not.toContain('--mount');
+    expect(Object.keys(envOf(final))).not.toContain('NODE_EXTRA_CA_CERTS');
+  });
+
   it('pins every base image by exact version tag and digest', () => {
     for (const st of stages) {
-      const image = st.from.getImage() ?? '';
-      if (stageNames.has(image)) continue;
-      expect(image, `FROM ${image}`).toMatch(PINNED);
+      if (stageNames.has(st.base)) continue;
+      expect(st.base, `FROM ${st.from.getImage()}`).toMatch(PINNED);
+    }
+    // The one build argument a FROM may name: the Node.js base --base replaces.
+    for (const name of Object.keys(globalArgs(file))) expect(name).toBe(BASE_IMAGE_ARG);
+    if (spec.variant === 'cpu') {
+      expect(stages.map((st) => st.from.getImage()), 'both stages on the one base').toEqual(stages.map(() => `\${${BASE_IMAGE_ARG}}`));
     }
     // A `# syntax=` directive would pull a BuildKit frontend image by a floating tag; a
     // first comment line that reads like `# word=value` would be taken for a directive.

@@ -10,6 +10,13 @@ import { tempDirs } from '../support/temp.ts';
 
 const tempDir = tempDirs();
 const version = projectVersion();
+/**
+ * The environment of a user without a CA bundle of their own (these machines set
+ * NODE_EXTRA_CA_CERTS, which adds a build secret to every command), and a cache of the
+ * test's own for the containers.conf a podman run writes.
+ */
+const { NODE_EXTRA_CA_CERTS: _ca, CONTAINERS_CONF: _conf, ...plainEnv } = process.env;
+const userEnv = (): NodeJS.ProcessEnv => ({ ...plainEnv, KUBEVISION_CACHE: tempDir('cache') });
 
 interface Result {
   code: number;
@@ -65,7 +72,7 @@ function chartImages(objs: K8sObject[]): Record<string, string> {
 
 describe('npm run images -- --dry-run', () => {
   it('prints the build commands of every image, needing no builder', async () => {
-    const r = await npmRunImages(['--dry-run'], { ...process.env, PATH: pathWithoutBuilders() });
+    const r = await npmRunImages(['--dry-run'], { ...userEnv(), PATH: pathWithoutBuilders() });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
       `docker build -f apps/face/Dockerfile -t kubevision/face:${version} .`,
@@ -76,7 +83,7 @@ describe('npm run images -- --dry-run', () => {
   });
 
   it('--registry, --push, --only and --builder', async () => {
-    const r = await npmRunImages(['--dry-run', '--registry', 'mirror.example.com:5000/kv/', '--push', '--only', 'face', '--builder', 'buildah'], process.env);
+    const r = await npmRunImages(['--dry-run', '--registry', 'mirror.example.com:5000/kv/', '--push', '--only', 'face', '--builder', 'buildah'], userEnv());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
       `buildah bud -f apps/face/Dockerfile -t mirror.example.com:5000/kv/kubevision/face:${version} .`,
@@ -84,12 +91,27 @@ describe('npm run images -- --dry-run', () => {
       `buildah push mirror.example.com:5000/kv/kubevision/face:${version}`,
       `buildah push mirror.example.com:5000/kv/kubevision/face:${version}-gpu`,
     ]);
-    const two = await npmRunImages(['--dry-run', '--only', 'auth,frontend'], process.env);
+    const two = await npmRunImages(['--dry-run', '--only', 'auth,frontend'], userEnv());
     expect(tagsOf(two.stdout)).toEqual([`kubevision/auth:${version}`, `kubevision/frontend:${version}`]);
   });
 
+  it('--base offline builds the CPU images on the offline base, leaves the GPU image out, and passes NODE_EXTRA_CA_CERTS as a build secret', async () => {
+    const ca = path.join(tempDir('ca'), 'proxy-ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
+    const r = await npmRunImages(['--dry-run', '--base', 'offline', '--builder', 'podman'], { ...userEnv(), NODE_EXTRA_CA_CERTS: ca });
+    expect(r.code, r.stderr).toBe(0);
+    const base = `localhost/kubevision/node-base:${process.version.slice(1)}-bookworm`;
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`# kubevision/face:${version}-gpu: left out; --base replaces the Node.js base, and apps/face/Dockerfile.gpu builds on CUDA`);
+    expect(lines.slice(1)).toEqual(
+      ['face', 'auth', 'frontend'].map((s) => `podman build --build-arg NODE_IMAGE=${base} --secret id=build-ca,src=${ca} -f apps/${s}/Dockerfile -t kubevision/${s}:${version} .`),
+    );
+    const other = await npmRunImages(['--dry-run', '--base', 'registry.plant.example/node:20.20.2-bookworm-slim', '--only', 'auth'], userEnv());
+    expect(other.stdout.trim().split('\n').at(-1)).toBe(`docker build --build-arg NODE_IMAGE=registry.plant.example/node:20.20.2-bookworm-slim -f apps/auth/Dockerfile -t kubevision/auth:${version} .`);
+  });
+
   it('refuses unknown services, registries the chart would refuse, and unknown builders', async () => {
-    for (const args of [['--only', 'mongodb'], ['--registry', 'https://mirror'], ['--builder', 'kaniko'], ['--nope']]) {
+    for (const args of [['--only', 'mongodb'], ['--registry', 'https://mirror'], ['--builder', 'kaniko'], ['--base', 'no such image'], ['--nope']]) {
       const r = await npmRunImages(['--dry-run', ...args], process.env);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/npm run images: /);
@@ -135,7 +157,7 @@ describe('npm run images: the builder', () => {
   const calls = (dir: string) => readFileSync(path.join(dir, 'calls.log'), 'utf8').trim().split('\n');
 
   it('without docker, podman or buildah: exit 1, naming what it looked for and how to install one', async () => {
-    const r = await images([], { ...process.env, PATH: pathWithoutBuilders() });
+    const r = await images([], { ...userEnv(), PATH: pathWithoutBuilders() });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no usable container image builder');
     for (const b of BUILDERS) expect(r.stderr).toMatch(new RegExp(`^  ${b}\\s+not found on PATH$`, 'm'));
@@ -149,7 +171,7 @@ describe('npm run images: the builder', () => {
     const bin = tempDir('bin');
     fakeBin(bin, 'docker', { info: 'no daemon' });
     fakeBin(bin, 'podman', { info: 'ok' });
-    const r = await images(['--push', '--registry', 'reg.example.com'], { ...process.env, PATH: pathWithoutBuilders([bin]) });
+    const r = await images(['--push', '--registry', 'reg.example.com'], { ...userEnv(), PATH: pathWithoutBuilders([bin]) });
     expect(r.code, r.stderr).toBe(0);
     const expected = [
       `podman build -f apps/face/Dockerfile -t reg.example.com/kubevision/face:${version} .`,
@@ -166,13 +188,13 @@ describe('npm run images: the builder', () => {
     const both = tempDir('bin');
     fakeBin(both, 'docker', { info: 'ok' });
     fakeBin(both, 'buildah', { info: 'ok' });
-    let r = await images(['--only', 'auth'], { ...process.env, PATH: pathWithoutBuilders([both]) });
+    let r = await images(['--only', 'auth'], { ...userEnv(), PATH: pathWithoutBuilders([both]) });
     expect(r.code, r.stderr).toBe(0);
     expect(calls(both)).toEqual([`docker build -f apps/auth/Dockerfile -t kubevision/auth:${version} .`]);
 
     const only = tempDir('bin');
     fakeBin(only, 'buildah', { info: 'ok' });
-    r = await images(['--only', 'frontend'], { ...process.env, PATH: pathWithoutBuilders([only]) });
+    r = await images(['--only', 'frontend'], { ...userEnv(), PATH: pathWithoutBuilders([only]) });
     expect(r.code, r.stderr).toBe(0);
     expect(calls(only)).toEqual([`buildah bud -f apps/frontend/Dockerfile -t kubevision/frontend:${version} .`]);
   });
@@ -180,14 +202,14 @@ describe('npm run images: the builder', () => {
   it('stops at the first failing command with its exit code', async () => {
     const bin = tempDir('bin');
     fakeBin(bin, 'docker', { info: 'ok', failBuild: true });
-    const r = await images(['--push'], { ...process.env, PATH: pathWithoutBuilders([bin]) });
+    const r = await images(['--push'], { ...userEnv(), PATH: pathWithoutBuilders([bin]) });
     expect(r.code).toBe(3);
     expect(calls(bin)).toHaveLength(1);
     expect(r.stderr).toContain('failed with exit code 3');
   });
 
   it('--builder names one that is missing: exit 1 with the same advice', async () => {
-    const r = await images(['--builder', 'podman'], { ...process.env, PATH: pathWithoutBuilders() });
+    const r = await images(['--builder', 'podman'], { ...userEnv(), PATH: pathWithoutBuilders() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/podman\s+not found on PATH/);
   });

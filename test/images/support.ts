@@ -11,6 +11,8 @@ export interface Stage {
   from: From;
   /** `AS name`, if any. */
   name?: string;
+  /** The image FROM names as a build without --build-arg sees it: ARG defaults put in. */
+  base: string;
   instructions: Instruction[];
 }
 
@@ -22,17 +24,39 @@ export interface CopyStep {
   flags: Record<string, string | null>;
 }
 
+/** The ARGs before the first FROM (the only ones a FROM may use), as name -> default. */
+export function globalArgs(file: string): Record<string, string | undefined> {
+  const args: Record<string, string | undefined> = {};
+  for (const ins of DockerfileParser.parse(readFileSync(file, 'utf8')).getInstructions()) {
+    if (ins.getKeyword() === 'FROM') break;
+    if (ins.getKeyword() !== 'ARG') throw new Error(`${file}: ${ins.getKeyword()} before the first FROM`);
+    const [name, ...value] = (ins.getArgumentsContent() ?? '').trim().split('=');
+    args[name!] = value.length ? value.join('=') : undefined;
+  }
+  return args;
+}
+
 /** The stages of a Dockerfile, each with its instructions (FROM first). */
 export function parseStages(file: string): Stage[] {
   const df = DockerfileParser.parse(readFileSync(file, 'utf8'));
+  const args = globalArgs(file);
   const stages: Stage[] = [];
   for (const ins of df.getInstructions()) {
     if (ins.getKeyword() === 'FROM') {
       const from = ins as From;
-      stages.push({ from, name: from.getBuildStage() ?? undefined, instructions: [ins] });
+      const image = from.getImage() ?? '';
+      const base = image.replace(/\$\{?(\w+)\}?/g, (_, name: string) => {
+        const value = args[name];
+        if (value === undefined) throw new Error(`${file}: FROM ${image}: ${name} is no ARG with a default before the first FROM`);
+        return value;
+      });
+      stages.push({ from, name: from.getBuildStage() ?? undefined, base, instructions: [ins] });
     } else {
       const current = stages.at(-1);
-      if (!current) throw new Error(`${file}: ${ins.getKeyword()} before the first FROM`);
+      if (!current) {
+        if (ins.getKeyword() === 'ARG') continue;
+        throw new Error(`${file}: ${ins.getKeyword()} before the first FROM`);
+      }
       current.instructions.push(ins);
     }
   }

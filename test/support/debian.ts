@@ -5,22 +5,23 @@ const apt = (...args: string[]) =>
   execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
 
 /**
- * Makes sure a program from a Debian package is there: when `file` is missing, installs
- * `pkg` (after `apt-get update` when the package lists are stale). The tests' tools come
+ * Makes sure a program from Debian packages is there: when `file` is missing, installs
+ * `pkgs` (after `apt-get update` when the package lists are stale). The tests' tools come
  * from the machine's Debian mirror, never from a download of their own.
  */
-export function ensureDebian(pkg: string, file: string): string {
+export function ensureDebian(pkgs: string | string[], file: string): string {
   if (existsSync(file)) return file;
+  const list = typeof pkgs === 'string' ? [pkgs] : pkgs;
   try {
-    apt('install', '-y', '--no-install-recommends', pkg);
+    apt('install', '-y', '--no-install-recommends', ...list);
   } catch {
     try {
       apt('update');
-      apt('install', '-y', '--no-install-recommends', pkg);
+      apt('install', '-y', '--no-install-recommends', ...list);
     } catch (e) {
-      throw new Error(`${file} is missing and could not be installed (apt-get install ${pkg}, as root): ${(e as Error).message}`);
+      throw new Error(`${file} is missing and could not be installed (apt-get install ${list.join(' ')}, as root): ${(e as Error).message}`);
     }
   }
-  if (!existsSync(file)) throw new Error(`apt-get installed ${pkg}, but ${file} is still missing`);
+  if (!existsSync(file)) throw new Error(`apt-get installed ${list.join(' ')}, but ${file} is still missing`);
   return file;
 }

@@ -7,7 +7,8 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 export function tcpRelay(targetPort: number) {
   const sockets = new Set<Socket>();
   let server = createServer();
-  const listen = (port = 0) =>
+  /** On 127.0.0.1 unless told another local address (a container network's gateway). */
+  const listen = (port = 0, host = '127.0.0.1') =>
     new Promise<number>((resolve, reject) => {
       server = createServer((client) => {
         const upstream = connect(targetPort, '127.0.0.1');
@@ -18,7 +19,7 @@ export function tcpRelay(targetPort: number) {
         }
         client.pipe(upstream).pipe(client);
       });
-      server.once('error', reject).listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+      server.once('error', reject).listen(port, host, () => resolve((server.address() as AddressInfo).port));
     });
   const cut = () =>
     new Promise<void>((resolve) => {
