@@ -48,6 +48,7 @@ export function baseApp(o: BaseAppOptions): Express {
   app.disable('x-powered-by');
   // An empty list trusts no one (proxy-addr would read [] the same way; false says it plainly).
   app.set('trust proxy', o.trustedProxies.length ? o.trustedProxies : false);
+  app.locals[IN_FLIGHT] = new InFlight();
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     // A caller's id is kept only when it looks like one: it goes into every log line and header.
@@ -85,6 +86,31 @@ export function baseApp(o: BaseAppOptions): Express {
 }
 
 const MANAGEMENT = 'kubevision.management';
+const IN_FLIGHT = 'kubevision.inFlight';
+
+/** Route handlers (handle()) still running: a client that went away does not stop one. */
+class InFlight {
+  private n = 0;
+  private waiters: (() => void)[] = [];
+  begin(): void {
+    this.n++;
+  }
+  end(): void {
+    if (--this.n === 0) for (const w of this.waiters.splice(0)) w();
+  }
+  idle(): Promise<void> {
+    return this.n === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+/**
+ * Resolves when no handler of an app made by baseApp is running: a server's
+ * close waits for this before it closes its database, or a handler still running (its
+ * client gone at a timeout) would fail on a closed store.
+ */
+export function requestsAnswered(app: Express): Promise<void> {
+  return (app.locals[IN_FLIGHT] as InFlight).idle();
+}
 /** The probes and metrics of an app made with a managementPort, and that port. */
 interface Management {
   app: Express;
@@ -164,7 +190,13 @@ export function handle(fn: (req: Request, res: Response) => Promise<void>): Requ
       const problem = typeof value === 'string' ? textProblem(value) : undefined;
       if (problem) throw new HttpError(400, 'invalid_field', `${name}: ${problem}`, { field: name });
     }
-    await fn(req, res);
+    const inFlight = req.app.locals[IN_FLIGHT] as InFlight | undefined;
+    inFlight?.begin();
+    try {
+      await fn(req, res);
+    } finally {
+      inFlight?.end();
+    }
   };
 }
 

@@ -33,7 +33,7 @@ export async function benchAuth(ctx: BenchContext): Promise<Row[]> {
   const server = createAuthServer(cfg, { log: createLogger('auth-bench', 'silent') });
   const { url } = await server.start();
   try {
-    const hasher = new PasswordHasher({ logN: cfg.scryptLogN, r: 8, p: 1 }, 100);
+    const hasher = new PasswordHasher({ logN: cfg.scryptLogN, r: 8, p: 1 }, { queueMax: 100 });
     const stored = await hasher.hash(PASSWORD);
     const floorRuns = async () => {
       const ms: number[] = [];

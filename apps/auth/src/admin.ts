@@ -44,7 +44,7 @@ const WRONG_RESET = () => new HttpError(400, 'invalid_reset_code', 'this reset c
  */
 export class PlantAdmin {
   /** Reset codes are 80 random bits and live hours: the recovery codes' scrypt cost is plenty. */
-  private readonly codeHasher = new PasswordHasher({ logN: 12, r: 8, p: 1 }, 64);
+  private readonly codeHasher = new PasswordHasher({ logN: 12, r: 8, p: 1 }, { queueMax: 64 });
 
   constructor(
     private readonly cfg: AuthConfig,

@@ -22,6 +22,7 @@ export const authSettings = {
   sessionIdleMinutes: { type: 'int', env: env.authSessionIdleMinutes, default: 60, min: 1, max: 24 * 60, description: 'a session ends after this long without a request' },
   sessionAbsoluteHours: { type: 'int', env: env.authSessionAbsoluteHours, default: 24, min: 1, max: 24 * 30, description: 'a session ends this long after login, whatever happens' },
   scryptLogN: { type: 'int', env: 'AUTH_SCRYPT_LOG_N', default: 17, min: 14, max: 20, description: 'scrypt cost N = 2^value for new hashes (OWASP: 17)' },
+  hashConcurrency: { type: 'int', env: 'AUTH_HASH_CONCURRENCY', default: 2, min: 1, max: 64, description: "password hashes computed at once: each holds 128 MiB while it runs, so two fit the chart's 512Mi limit beside the process; more than the cores only makes each slower" },
   hashQueueMax: { type: 'int', env: 'AUTH_HASH_QUEUE_MAX', default: 64, min: 1, max: 10_000, description: 'password hashes waiting before 503 (each needs 128 MiB while it runs)' },
   hashMaxWaitMs: { type: 'int', env: env.authHashMaxWaitMs, default: 5000, min: 100, max: 60_000, description: "longest a login may wait for a password hash to start (from the measured time of one) before 503: well inside the gateway's AUTH_TIMEOUT_SECONDS (the chart sets timeouts.passwordQueueSeconds)" },
   passwordMinLength: { type: 'int', env: 'AUTH_PASSWORD_MIN_LENGTH', default: 8, min: 8, max: 64, description: 'shortest password accepted (characters)' },

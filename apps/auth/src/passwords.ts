@@ -23,31 +23,80 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
   return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, KEY_BYTES, opts, (e, key) => (e ? reject(e) : resolve(key))));
 }
 
+export interface HasherLimits {
+  /** Derivations waiting before 503 (each will need 128 MiB while it runs). */
+  queueMax: number;
+  /**
+   * Derivations computed at once. Each holds 128 MiB (at N=2^17, r=8), so this times
+   * 128 MiB must fit the container's memory limit beside the process itself; above the
+   * cores there is, more at once only makes each slower.
+   */
+  concurrency?: number;
+  /** Longest a newcomer may expect to wait for its derivation to start before 503, in ms. */
+  maxWaitMs?: number;
+  /** Told the seconds of each derivation (the metrics histogram). */
+  onHash?: (seconds: number) => void;
+}
+
 export class PasswordHasher {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** When each running derivation started (process.hrtime, ns). */
+  private readonly started = new Set<bigint>();
+  private readonly waiting: { start: () => void; refuse: (e: Error) => void }[] = [];
   private decoy: Promise<string> | undefined;
-  /** Moving average of one derivation here, in ms (0 until one has been measured). */
+  /** Moving average of one derivation here while others run, in ms (0 until one has been measured). */
   private serviceMs = 0;
+  private closed = false;
+  private idle: (() => void) | undefined;
+  private readonly queueMax: number;
+  private readonly concurrency: number;
+  private readonly maxWaitMs: number;
+  private readonly onHash: (seconds: number) => void;
 
   /**
-   * @param concurrency hashes computed at once: each holds 128 MiB, and libuv runs four
-   * by default anyway; the rest wait in a queue bounded twice: by length (queueMax) and
-   * by the wait a newcomer would have (maxWaitMs, from the measured time of a hash).
-   * Beyond either, 503 at once: a fast "try again", never a gateway timeout.
+   * The queue is bounded twice: by length (queueMax) and by the wait a newcomer would
+   * have (maxWaitMs, from the measured time of a derivation). Beyond either, 503 at once:
+   * a fast "try again", never a gateway timeout.
    */
   constructor(
     readonly params: ScryptParams,
-    private readonly queueMax: number,
-    private readonly concurrency = 4,
-    private readonly onHash: (seconds: number) => void = () => undefined,
-    private readonly maxWaitMs = Infinity,
-  ) {}
+    limits: HasherLimits,
+  ) {
+    this.queueMax = limits.queueMax;
+    this.concurrency = limits.concurrency ?? 2;
+    this.maxWaitMs = limits.maxWaitMs ?? Infinity;
+    this.onHash = limits.onHash ?? (() => undefined);
+  }
+
+  /**
+   * Measures one derivation before the first request (and makes the decoy with it), so
+   * the first burst after a start is bounded by a known cost: unmeasured, every
+   * newcomer's wait would read 0 and a whole queue would be admitted at once.
+   * Returns the measured ms.
+   */
+  async calibrate(): Promise<number> {
+    await this.decoyHash();
+    return this.serviceMs;
+  }
 
   /** What a hash asked for now would wait before it starts, in ms. */
   expectedWaitMs(): number {
     if (this.running < this.concurrency) return 0;
-    return Math.ceil((this.waiting.length + 1) / this.concurrency) * this.serviceMs;
+    // A machine that slowed down shows in the running derivations before any of them ends.
+    const now = process.hrtime.bigint();
+    let oldest = 0;
+    for (const t of this.started) oldest = Math.max(oldest, Number(now - t) / 1e6);
+    return Math.ceil((this.waiting.length + 1) / this.concurrency) * Math.max(this.serviceMs, oldest);
+  }
+
+  /**
+   * Stops taking work: those waiting are answered 503 at once (the process is going away;
+   * another replica can take them), and the promise resolves when the running ones end.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiting.splice(0)) w.refuse(stopping());
+    if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
   }
 
   async hash(password: string): Promise<string> {
@@ -71,9 +120,15 @@ export class PasswordHasher {
    * attempt: the response must not be faster than a wrong password.
    */
   async verifyDecoy(password: string): Promise<false> {
-    this.decoy ??= this.hash(randomBytes(16).toString('hex'));
-    await this.verify(password, await this.decoy);
+    await this.verify(password, await this.decoyHash());
     return false;
+  }
+
+  private decoyHash(): Promise<string> {
+    this.decoy ??= this.hash(randomBytes(16).toString('hex'));
+    // A refused first try (busy) must not stay the decoy for good.
+    this.decoy.catch(() => (this.decoy = undefined));
+    return this.decoy;
   }
 
   needsRehash(stored: string): boolean {
@@ -82,27 +137,33 @@ export class PasswordHasher {
   }
 
   private async limited<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw stopping();
     if (this.running >= this.concurrency) {
       const wait = this.expectedWaitMs();
       if (this.waiting.length >= this.queueMax || wait > this.maxWaitMs) {
         const retry = String(Math.max(1, Math.ceil(wait / 1000)));
         throw new HttpError(503, 'busy', 'too many logins at once; try again in a few seconds', { retryAfter: Number(retry) }, { 'retry-after': retry });
       }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await new Promise<void>((start, refuse) => this.waiting.push({ start, refuse }));
     }
     this.running++;
     const started = process.hrtime.bigint();
+    this.started.add(started);
     try {
       return await fn();
     } finally {
+      this.started.delete(started);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.serviceMs = this.serviceMs === 0 ? seconds * 1000 : 0.8 * this.serviceMs + 0.2 * seconds * 1000;
       this.onHash(seconds);
       this.running--;
-      this.waiting.shift()?.();
+      this.waiting.shift()?.start();
+      if (this.running === 0) this.idle?.();
     }
   }
 }
+
+const stopping = () => new HttpError(503, 'busy', 'the service is stopping; try again', { retryAfter: 1 }, { 'retry-after': '1' });
 
 export const PASSWORD_MAX_LENGTH = 128;
 

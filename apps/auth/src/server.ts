@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
-import { baseApp, finishApp, listen } from '../../shared/http.ts';
+import { baseApp, finishApp, listen, requestsAnswered } from '../../shared/http.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { lazyStore } from '../../shared/store/lazy.ts';
 import type { AuthConfig } from './config.ts';
@@ -43,7 +43,10 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
   const clock = opts.clock ?? Date.now;
   const metrics = createAuthMetrics();
   const store = lazyStore(cfg.mongodbUri ?? cfg.databaseUrl, { dataDir: cfg.dataDir, namespace: opts.namespace, log }, AuthStore.open);
-  const hasher = new PasswordHasher({ logN: cfg.scryptLogN, r: 8, p: 1 }, cfg.hashQueueMax, 4, (s) => metrics.hashSeconds.observe(s), cfg.hashMaxWaitMs);
+  const hasher = new PasswordHasher(
+    { logN: cfg.scryptLogN, r: 8, p: 1 },
+    { queueMax: cfg.hashQueueMax, concurrency: cfg.hashConcurrency, maxWaitMs: cfg.hashMaxWaitMs, onHash: (s) => metrics.hashSeconds.observe(s) },
+  );
   const face = new FaceClient(cfg.faceServiceUrl, cfg.faceServiceToken, cfg.faceTimeoutMs, log);
   const service = new AuthService(cfg, store.data, hasher, face, metrics, log, clock);
   const admin = new PlantAdmin(cfg, store.data, service, hasher, face, clock);
@@ -74,16 +77,23 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
   return {
     service,
     async start() {
+      // Before the port opens: the first burst of logins is admitted against a measured cost.
+      const hashMs = Math.round(await hasher.calibrate());
       server = await listen(app, cfg);
       const { port } = server.address() as AddressInfo;
       // Open the database now if it is there; if not, the service starts unready and retries.
       await store.ping().catch(() => undefined);
-      log.info({ port, cookieSecure: cfg.cookieSecure, scryptLogN: cfg.scryptLogN }, 'auth service ready');
+      log.info({ port, cookieSecure: cfg.cookieSecure, scryptLogN: cfg.scryptLogN, hashMs, hashConcurrency: cfg.hashConcurrency }, 'auth service ready');
       return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
     },
     async close() {
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      // No new connections; those waiting for a hash get 503 now; running handlers finish
+      // (also those whose client is gone) before the database closes under them.
+      const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await hasher.close();
+      await requestsAnswered(app);
       server?.closeAllConnections();
+      await closed;
       await store.close();
     },
   };

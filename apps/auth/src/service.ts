@@ -81,7 +81,7 @@ export class AuthService {
    * Recovery codes are 80 random bits: scrypt at 2^12 (4 MiB) is plenty against a stolen
    * table, and a login checks up to ten of them.
    */
-  private readonly codeHasher = new PasswordHasher({ logN: 12, r: 8, p: 1 }, 64);
+  private readonly codeHasher = new PasswordHasher({ logN: 12, r: 8, p: 1 }, { queueMax: 64 });
 
   constructor(
     private readonly cfg: AuthConfig,

@@ -10,7 +10,7 @@ describe('password storage', () => {
   it('defaults to scrypt N=2^17, r=8, p=1 (OWASP), salted, and verifies', async () => {
     const cfg = loadAuthConfig({ FACE_SERVICE_URL: 'http://face:8080', FACE_SERVICE_TOKEN: 't' });
     expect(cfg.scryptLogN).toBe(17);
-    const hasher = new PasswordHasher({ logN: cfg.scryptLogN, r: 8, p: 1 }, 8);
+    const hasher = new PasswordHasher({ logN: cfg.scryptLogN, r: 8, p: 1 }, { queueMax: 8 });
     const a = await hasher.hash('correct horse battery staple');
     const b = await hasher.hash('correct horse battery staple');
     expect(a).toMatch(/^scrypt\$ln=17,r=8,p=1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
@@ -21,21 +21,21 @@ describe('password storage', () => {
   });
 
   it('a hash made at a lower cost still verifies, and is marked for rehashing', async () => {
-    const low = new PasswordHasher({ logN: 14, r: 8, p: 1 }, 8);
-    const high = new PasswordHasher({ logN: 15, r: 8, p: 1 }, 8);
+    const low = new PasswordHasher({ logN: 14, r: 8, p: 1 }, { queueMax: 8 });
+    const high = new PasswordHasher({ logN: 15, r: 8, p: 1 }, { queueMax: 8 });
     const h = await low.hash('a long enough password');
     expect(await high.verify('a long enough password', h)).toBe(true);
     expect(high.needsRehash(h)).toBe(true);
   });
 
   it('treats canonically equal Unicode the same (NFC)', async () => {
-    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, 8);
+    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, { queueMax: 8 });
     const h = await hasher.hash('Stra\u00dfe und Caf\u00e9 1');
     expect(await hasher.verify('Stra\u00dfe und Cafe\u0301 1', h)).toBe(true);
   });
 
   it('refuses at once a hash that would wait longer than maxWaitMs, from the measured time of one; the admitted ones finish', async () => {
-    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, 1000, 1, () => undefined, 1);
+    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, { queueMax: 1000, concurrency: 1, maxWaitMs: 1 });
     await hasher.hash('a first one, to measure');
     const order: string[] = [];
     const results = await Promise.allSettled(
@@ -57,8 +57,35 @@ describe('password storage', () => {
     expect(order.indexOf('done 0')).toBe(order.length - 1);
   });
 
+  it('calibrated at start, it bounds the first burst: nothing is admitted that would wait past maxWaitMs', async () => {
+    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, { queueMax: 1000, concurrency: 2, maxWaitMs: 1 });
+    expect(await hasher.calibrate()).toBeGreaterThan(0);
+    // Uncalibrated, all 20 would have been queued: the wait of each read 0 until one ended.
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => hasher.hash('another long password')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+  });
+
+  it('sees a slow machine in the running derivations, before any of them ends', async () => {
+    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, { queueMax: 1000, concurrency: 1, maxWaitMs: 1 });
+    let ended = false;
+    const first = hasher.hash('a first long password').then(() => (ended = true));
+    // Nothing measured yet; the one running has now run longer than maxWaitMs.
+    while (hasher.expectedWaitMs() <= 1 && !ended) await new Promise((resolve) => setImmediate(resolve));
+    await expect(hasher.hash('another long password')).rejects.toMatchObject({ status: 503, code: 'busy' });
+    expect(ended).toBe(false);
+    await first;
+  });
+
+  it('closing answers those waiting 503 at once and lets the running ones finish', async () => {
+    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, { queueMax: 100, concurrency: 1 });
+    const results = Array.from({ length: 5 }, () => hasher.hash('another long password').then(() => 'hashed', (e: { code: string; message: string }) => `${e.code}: ${e.message}`));
+    await hasher.close();
+    expect(await Promise.all(results)).toEqual(['hashed', ...Array(4).fill('busy: the service is stopping; try again')]);
+    await expect(hasher.hash('after close')).rejects.toMatchObject({ status: 503, code: 'busy' });
+  });
+
   it('refuses work beyond its queue instead of piling up 128 MiB derivations', async () => {
-    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, 2, 1);
+    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 }, { queueMax: 2, concurrency: 1 });
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => hasher.hash('another long password')));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['busy', 'busy', 'busy']);

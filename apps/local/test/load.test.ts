@@ -12,7 +12,10 @@ const SECONDS = Number(process.env.KV_LOAD_SECONDS ?? 30);
  * 50 clients on 127.0.0.1 register, log out, log in, read the profile and log out again,
  * through the dashboard's origin, at the production scrypt cost, for a bounded time. Then
  * the stack is stopped and its database reopened from disk: every account the service
- * acknowledged must be there.
+ * acknowledged must be there. Each client goes on past the time until it has registered
+ * once: nobody may be starved by the others, however slow the machine (a slow one needs
+ * more than 30 s for 100 production-cost hashes); how many flows fit in the time is the
+ * benchmark's business.
  */
 it(`${CLIENTS} clients for ${SECONDS} s of register and login: no unexpected error, no lost account`, async () => {
   const dataDir = temp('load');
@@ -24,7 +27,8 @@ it(`${CLIENTS} clients for ${SECONDS} s of register and login: no unexpected err
   const until = Date.now() + SECONDS * 1000;
   const client = async (n: number) => {
     let i = 0;
-    while (Date.now() < until) {
+    let registered = false;
+    while ((Date.now() < until || !registered) && unexpected.length === 0) {
       const email = `load-${n}-${i++}@plant.example`;
       const b = await new Browser(stack.url).open();
       const steps: [string, () => Promise<{ status: number; body: any }>, number][] = [
@@ -43,14 +47,17 @@ it(`${CLIENTS} clients for ${SECONDS} s of register and login: no unexpected err
           if (r.status === 503 && r.body?.error?.code === 'busy' && Number(r.body.error.retryAfter) >= 1) {
             busy++;
             const wait = Number(r.body.error.retryAfter) * 1000;
-            if (Date.now() + wait > until) break flow;
+            if (registered && Date.now() + wait > until) break flow;
             await new Promise((resolve) => setTimeout(resolve, wait));
             continue;
           }
           unexpected.push(`${name} ${email}: ${r.status} ${JSON.stringify(r.body)}`);
           break flow;
         }
-        if (name === 'register') acknowledged.push(email);
+        if (name === 'register') {
+          acknowledged.push(email);
+          registered = true;
+        }
       }
     }
   };
