@@ -2,6 +2,7 @@ import { MONGODB_PORT, secretKeys } from '../../apps/shared/contract.ts';
 import { SITES, siteTitle, type Site } from '../params/service.ts';
 import { componentName, fullnameOf } from './constructs/context.ts';
 import { MONGODB_CONTAINER, MONGODB_ROOT_USER, mongodbHost } from './constructs/mongodb.ts';
+import { FLEET_WORKSPACE, PLANT_CLUSTER_LABEL } from '../fleet/cluster-label.ts';
 
 /**
  * The operator guide of every chart README, declared once: sections of prose and
@@ -26,6 +27,8 @@ export interface OpsContext {
   repo: string;
   /** Where the catalog folder is served over HTTP(S). */
   catalogUrl: string;
+  /** The OCI repository path the charts are pushed under (npm run publish -- oci://…). */
+  ociRepo: string;
   /** The chart's default values. */
   defaults: Record<string, unknown>;
   names: ObjectNames;
@@ -68,7 +71,7 @@ export const plantOfChart = (chart: string): string | undefined =>
 export function opsContext(
   chart: string,
   defaults: Record<string, unknown>,
-  over: { release?: string; namespace?: string; catalogUrl?: string } = {},
+  over: { release?: string; namespace?: string; catalogUrl?: string; ociRepo?: string } = {},
 ): OpsContext {
   const plant = plantOfChart(chart);
   const release = over.release ?? DEFAULT_RELEASE;
@@ -81,6 +84,7 @@ export function opsContext(
     plant,
     repo,
     catalogUrl: over.catalogUrl ?? `https://charts.example.com/${repo}`,
+    ociRepo: over.ociRepo ?? 'oci://registry.example.com/kubevision',
     defaults,
     names: objectNames(release, namespace),
   };
@@ -107,6 +111,11 @@ export function placementMove(c: OpsContext): { target: Site; sets: string[] } {
   return { target, sets };
 }
 
+/** The chart's own OCI repository: helm push names it after the chart, under the path pushed to. */
+export const ociChart = (c: OpsContext) => `${c.ociRepo}/${c.chart}`;
+/** The guide's keyring file: the publisher's public key, exported for helm (gpg --export). */
+export const KEYRING_FILE = 'kubevision-keyring.gpg';
+const valuesFlag = (c: OpsContext) => (c.plant ? '' : ' -f my-values.yaml');
 const catalogFolder = (c: OpsContext) => `catalog/${c.plant ?? 'generic'}/`;
 const ref = (c: OpsContext) => `${c.repo}/${c.chart}`;
 const ns = (c: OpsContext) => `--namespace ${c.namespace}`;
@@ -147,6 +156,7 @@ const mongoAuth = (c: OpsContext) => `--username ${MONGODB_ROOT_USER} --password
 const backupFile = 'kubevision-mongodb.archive.gz';
 const exec = (c: OpsContext, stdin = false) =>
   `kubectl -n ${c.namespace} exec${stdin ? ' -i' : ''} ${c.names.mongodbPod} -c ${c.names.mongodbContainer} --`;
+const ifPlant = (text: Prose): Prose => (c) => (c.plant ? text(c) : undefined);
 const ifBundled = (text: string | ((c: OpsContext) => string)): Prose => (c) => (bundledMongodb(c) ? (typeof text === 'string' ? text : text(c)) : undefined);
 
 export const OPERATIONS: Section[] = [
@@ -191,6 +201,71 @@ export const OPERATIONS: Section[] = [
         id: 'install',
         kind: 'helm',
         text: (c) => `helm upgrade --install ${c.release} ${ref(c)} ${ns(c)} --create-namespace${c.plant ? '' : ' -f my-values.yaml'}`,
+      },
+    ],
+  },
+  {
+    title: () => 'Installing from an OCI registry',
+    blocks: [
+      (c) =>
+        'The same chart archives are pushed to OCI registries (`npm run publish -- oci://HOST/PATH` where the charts are built, which ' +
+        'prints the digest of each version and records it in `catalog/oci-digests.json`). Helm names each repository after its chart, ' +
+        `so with the charts under \`${c.ociRepo}\` this chart is \`${ociChart(c)}\`, one tag per chart version. ` +
+        'Log in first if the registry wants it (`helm registry login HOST`). Signed charts are pushed with their provenance, which ' +
+        'Helm 3.18.0 cannot read from a registry at all (it refuses the chart: helm/helm#30890); use Helm 3.18.1 or later, or Helm 4. ' +
+        'Without `--version` helm takes the highest version:',
+      { id: 'oci-show-values', kind: 'helm', text: (c) => `helm show values ${ociChart(c)}` },
+      { id: 'oci-install', kind: 'helm', text: (c) => `helm upgrade --install ${c.release} ${ociChart(c)} ${ns(c)} --create-namespace${valuesFlag(c)}` },
+      () =>
+        'A tag can be moved; a digest cannot. To install exactly the bytes that were published, take the digest of the version from ' +
+        '`catalog/oci-digests.json` (or from the publish output) into `CHART_DIGEST`:',
+      {
+        id: 'oci-install-digest',
+        kind: 'helm',
+        text: (c) => `helm upgrade --install ${c.release} ${ociChart(c)}@"$CHART_DIGEST" ${ns(c)} --create-namespace${valuesFlag(c)}`,
+      },
+      () =>
+        "Signed charts carry a provenance file (`.prov`), pushed with the archive. Verify it at install with the publisher's public key, " +
+        `exported as a keyring file (\`gpg --export KEY > ${KEYRING_FILE}\`): helm refuses an archive whose sum or signature does not match.`,
+      {
+        id: 'oci-install-verify',
+        kind: 'helm',
+        text: (c) => `helm upgrade --install ${c.release} ${ociChart(c)} ${ns(c)} --create-namespace --verify --keyring ${KEYRING_FILE}${valuesFlag(c)}`,
+      },
+      (c) =>
+        'In Rancher 2.9 or later: *Apps > Repositories > Create*, target *OCI Repository*, with the chart\'s repository as the URL, or the ' +
+        `same as a \`ClusterRepo\`. Rancher lists the repository's tags and shows the highest version; a registry that wants a login needs a ` +
+        '`kubernetes.io/basic-auth` Secret in `cattle-system` named under `spec.clientSecret`' +
+        (c.plant ? '.' : '. With `' + c.ociRepo + '` as the URL instead, Rancher lists every chart under it.'),
+      {
+        id: 'clusterrepo-oci',
+        kind: 'manifest',
+        text: (c) => `apiVersion: catalog.cattle.io/v1\nkind: ClusterRepo\nmetadata:\n  name: ${c.repo}-oci\nspec:\n  url: ${ociChart(c)}`,
+      },
+      ifPlant(
+        (c) =>
+          `With Fleet (0.12 or later), a \`HelmOp\` in the workspace \`${FLEET_WORKSPACE}\` installs this chart from the registry on every ` +
+          `cluster labelled \`${PLANT_CLUSTER_LABEL}=${c.plant}\`, without a git repository. For OCI, \`helm.repo\` is the chart's whole ` +
+          'repository and `helm.chart` stays empty; `version: "*"` follows each new version (Fleet resolves it against the tags, and ' +
+          'polls when `pollingInterval` is set). A registry login goes into a Secret named by `helmSecretName`.',
+      ),
+      {
+        id: 'fleet-helmop',
+        kind: 'manifest',
+        when: (c) => c.plant !== undefined,
+        text: (c) =>
+          `apiVersion: fleet.cattle.io/v1alpha1\nkind: HelmOp\nmetadata:\n  name: ${c.chart}\n  namespace: ${FLEET_WORKSPACE}\nspec:\n` +
+          `  namespace: ${c.namespace}\n  helm:\n    releaseName: ${c.release}\n    repo: ${ociChart(c)}\n    version: "*"\n` +
+          `  pollingInterval: 10m\n  targets:\n    - clusterSelector:\n        matchLabels:\n          ${PLANT_CLUSTER_LABEL}: ${c.plant}`,
+      },
+      ifPlant(() => "From a git repository instead (a `GitRepo`), the bundle's `fleet.yaml` names the OCI chart in `helm.chart`:"),
+      {
+        id: 'fleet-yaml-oci',
+        kind: 'manifest',
+        when: (c) => c.plant !== undefined,
+        text: (c) =>
+          `defaultNamespace: ${c.namespace}\nhelm:\n  releaseName: ${c.release}\n  chart: ${ociChart(c)}\n  version: "*"\n` +
+          `targets:\n  - clusterSelector:\n      matchLabels:\n        ${PLANT_CLUSTER_LABEL}: ${c.plant}`,
       },
     ],
   },

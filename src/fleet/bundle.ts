@@ -26,8 +26,8 @@ import { helmYamlDocument } from '../helm/yaml.ts';
  */
 
 export const FLEET_DIR = 'fleet';
-/** The Fleet cluster label that says which plant a cluster is. */
-export const PLANT_CLUSTER_LABEL = 'kubevision.io/plant';
+export { PLANT_CLUSTER_LABEL } from './cluster-label.ts';
+import { PLANT_CLUSTER_LABEL } from './cluster-label.ts';
 export const FLEET_NAMESPACE = 'kubevision';
 export const FLEET_RELEASE = 'kubevision';
 /** Cluster-local values kept out of git: a Secret on each downstream cluster. */

@@ -1,30 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.ts';
 import { helm } from '../../src/helm/run.ts';
 import { VALUES_DIR } from '../support/paths.ts';
-import { ensureDebian } from '../support/debian.ts';
+import { throwawayKey as signingKey } from '../support/signing.ts';
 import { tempDirs } from '../support/temp.ts';
 
 const temp = tempDirs();
 
-/**
- * A throwaway signing key in its own GnuPG home, and the public keyring a plant would get
- * (Helm reads keyrings in the classic binary format: gpg --export).
- */
-function throwawayKey(): { homedir: string; key: string; keyring: string } {
-  ensureDebian('gpg', '/usr/bin/gpg');
-  const homedir = temp('gnupg');
-  const key = 'KubeVision Release Test <release-test@kubevision.example>';
-  const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', homedir, '--batch', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  // RSA: the OpenPGP library helm 3 verifies with has no EdDSA.
-  gpg('--passphrase', '', '--quick-generate-key', key, 'rsa3072', 'sign', 'never');
-  const keyring = path.join(homedir, 'plant-pubring.gpg');
-  writeFileSync(keyring, gpg('--export', key));
-  return { homedir, key, keyring };
-}
+const throwawayKey = () => signingKey(temp('gnupg'));
 
 const archives = (root: string) =>
   readdirSync(path.join(root, 'catalog'), { recursive: true, encoding: 'utf8' })
