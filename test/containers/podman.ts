@@ -7,13 +7,14 @@ import { ensureDebian } from '../support/debian.ts';
  * cgroup hybrid), netavark and aardvark-dns (the network whose DNS resolves the Service
  * names the chart writes into the environment) with iptables, which netavark calls for every
  * network it sets up (without it each RUN step fails: "netavark: No such file or directory"),
+ * catatonit (the pause process of the infra container `podman kube play` gives each pod),
  * debootstrap for the offline base.
  */
-export const PODMAN_PACKAGES = ['podman', 'buildah', 'runc', 'netavark', 'aardvark-dns', 'iptables', 'fuse-overlayfs', 'slirp4netns', 'uidmap', 'debootstrap'];
+export const PODMAN_PACKAGES = ['podman', 'buildah', 'runc', 'netavark', 'aardvark-dns', 'iptables', 'catatonit', 'fuse-overlayfs', 'slirp4netns', 'uidmap', 'debootstrap'];
 
 export function ensurePodman(): void {
   // One program of each package a container here cannot do without.
-  for (const file of ['/usr/bin/podman', '/usr/bin/buildah', '/usr/sbin/runc', '/usr/lib/podman/aardvark-dns', '/usr/sbin/iptables', '/usr/sbin/debootstrap']) ensureDebian(PODMAN_PACKAGES, file);
+  for (const file of ['/usr/bin/podman', '/usr/bin/buildah', '/usr/sbin/runc', '/usr/lib/podman/aardvark-dns', '/usr/sbin/iptables', '/usr/bin/catatonit', '/usr/sbin/debootstrap']) ensureDebian(PODMAN_PACKAGES, file);
   // The same settings `npm run images` uses, so what the tests run is what it built with.
   const conf = containersConf();
   if (conf) process.env.CONTAINERS_CONF = conf.file;
