@@ -156,7 +156,8 @@ const mongoAuth = (c: OpsContext) => `--username ${MONGODB_ROOT_USER} --password
 const backupFile = 'kubevision-mongodb.archive.gz';
 const exec = (c: OpsContext, stdin = false) =>
   `kubectl -n ${c.namespace} exec${stdin ? ' -i' : ''} ${c.names.mongodbPod} -c ${c.names.mongodbContainer} --`;
-const ifPlant = (text: Prose): Prose => (c) => (c.plant ? text(c) : undefined);
+const isPlant = (c: OpsContext) => c.plant !== undefined;
+const ifPlant = (text: Prose): Prose => (c) => (isPlant(c) ? text(c) : undefined);
 const ifBundled = (text: string | ((c: OpsContext) => string)): Prose => (c) => (bundledMongodb(c) ? (typeof text === 'string' ? text : text(c)) : undefined);
 
 export const OPERATIONS: Section[] = [
@@ -252,7 +253,7 @@ export const OPERATIONS: Section[] = [
       {
         id: 'fleet-helmop',
         kind: 'manifest',
-        when: (c) => c.plant !== undefined,
+        when: isPlant,
         text: (c) =>
           `apiVersion: fleet.cattle.io/v1alpha1\nkind: HelmOp\nmetadata:\n  name: ${c.chart}\n  namespace: ${FLEET_WORKSPACE}\nspec:\n` +
           `  namespace: ${c.namespace}\n  helm:\n    releaseName: ${c.release}\n    repo: ${ociChart(c)}\n    version: "*"\n` +
@@ -262,7 +263,7 @@ export const OPERATIONS: Section[] = [
       {
         id: 'fleet-yaml-oci',
         kind: 'manifest',
-        when: (c) => c.plant !== undefined,
+        when: isPlant,
         text: (c) =>
           `defaultNamespace: ${c.namespace}\nhelm:\n  releaseName: ${c.release}\n  chart: ${ociChart(c)}\n  version: "*"\n` +
           `targets:\n  - clusterSelector:\n      matchLabels:\n        ${PLANT_CLUSTER_LABEL}: ${c.plant}`,

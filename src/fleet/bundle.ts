@@ -27,7 +27,7 @@ import { helmYamlDocument } from '../helm/yaml.ts';
 
 export const FLEET_DIR = 'fleet';
 export { PLANT_CLUSTER_LABEL } from './cluster-label.ts';
-import { PLANT_CLUSTER_LABEL } from './cluster-label.ts';
+import { FLEET_WORKSPACE, PLANT_CLUSTER_LABEL } from './cluster-label.ts';
 export const FLEET_NAMESPACE = 'kubevision';
 export const FLEET_RELEASE = 'kubevision';
 /** Cluster-local values kept out of git: a Secret on each downstream cluster. */
@@ -160,14 +160,14 @@ the index's relative \`assets/...\` links against it.
 ## 2. Point Fleet at this folder
 
 In Rancher: *Continuous Delivery > Git Repos > Add Repository*, or apply a \`GitRepo\` in the
-workspace of the plants' clusters (\`fleet-default\` for clusters Rancher manages):
+workspace of the plants' clusters (\`${FLEET_WORKSPACE}\` for clusters Rancher manages):
 
 \`\`\`yaml
 apiVersion: fleet.cattle.io/v1alpha1
 kind: GitRepo
 metadata:
   name: kubevision
-  namespace: fleet-default
+  namespace: ${FLEET_WORKSPACE}
 spec:
   repo: https://git.example.com/platform/kubevision.git   # this repository
   branch: main
@@ -193,7 +193,7 @@ Label the Fleet cluster with its plant, in Rancher (*Cluster Management > the cl
 Config > Labels & Annotations*) or with kubectl on the Rancher (management) cluster:
 
 \`\`\`sh
-kubectl label clusters.fleet.cattle.io -n fleet-default <cluster> ${PLANT_CLUSTER_LABEL}=<plant>
+kubectl label clusters.fleet.cattle.io -n ${FLEET_WORKSPACE} <cluster> ${PLANT_CLUSTER_LABEL}=<plant>
 \`\`\`
 
 | plant | cluster label | Secrets its values name (create them on the cluster first) |

@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { maxSatisfying } from 'semver';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_COMMANDS, KEYRING_FILE, OPERATIONS_HEADING, commandsFor, objectNames, ociChart, opsContext, placementMove, type OpsContext } from '../../src/chart/operations.ts';
@@ -73,10 +74,8 @@ async function registryGet<T>(repository: string, what: string, accept?: string)
   return (await r.json()) as T;
 }
 const repositoryOf = (oci: string) => oci.replace(/^oci:\/\/[^/]+\//, '');
-const semverOf = (tag: string) => (/^(\d+)\.(\d+)\.(\d+)$/.exec(tag) ?? []).slice(1).map(Number);
-/** The highest plain x.y.z tag: what "*" resolves to (Masterminds semver, Rancher's go-version). */
-const highestTag = (tags: string[]) =>
-  tags.filter((t) => semverOf(t).length === 3).sort((a, b) => { const [x, y] = [semverOf(a), semverOf(b)]; return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!; }).at(-1);
+/** The highest release tag: what "*" resolves to (Masterminds semver in Fleet, go-version in Rancher). */
+const highestTag = (tags: string[]) => maxSatisfying(tags, '*') ?? undefined;
 const chartVersion = (r: Run) => (YAML.parse(readFileSync(path.join(chartDir(r.ctx.chart), 'Chart.yaml'), 'utf8')) as { version: string }).version;
 const names = (objs: K8sObject[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`).sort();
 const charts = ['kubevision', ...plantIds().map((id) => `kubevision-${id}`)];

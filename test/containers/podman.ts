@@ -27,19 +27,32 @@ export interface Result {
 }
 
 export function podman(args: string[], o: { timeoutMs?: number; input?: string } = {}): Promise<Result> {
+  return run('podman', args, o);
+}
+
+export async function podmanOk(args: string[], o: { timeoutMs?: number; input?: string } = {}): Promise<string> {
+  return ok('podman', await podman(args, o), args);
+}
+
+/** buildah, with the same containers.conf (ensurePodman) and the same error reporting. */
+export async function buildahOk(args: string[], o: { timeoutMs?: number } = {}): Promise<string> {
+  return ok('buildah', await run('buildah', args, o), args);
+}
+
+function ok(bin: string, r: Result, args: string[]): string {
+  if (r.code !== 0) throw new Error(`${bin} ${args.join(' ')}: exit ${r.code}\n${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+function run(bin: string, args: string[], o: { timeoutMs?: number; input?: string }): Promise<Result> {
   return new Promise((resolve) => {
-    const child = execFile('podman', args, { timeout: o.timeoutMs ?? 120_000, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
+    const child = execFile(bin, args, { timeout: o.timeoutMs ?? 120_000, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) || 1 : 0, stdout, stderr });
     });
     if (o.input !== undefined) child.stdin?.end(o.input);
   });
 }
 
-export async function podmanOk(args: string[], o: { timeoutMs?: number; input?: string } = {}): Promise<string> {
-  const r = await podman(args, o);
-  if (r.code !== 0) throw new Error(`podman ${args.join(' ')}: exit ${r.code}\n${r.stderr || r.stdout}`);
-  return r.stdout;
-}
 
 /** Polls `check` until it returns a value, or throws after `limitMs` with what it saw last. */
 export async function waitFor<T>(what: string, limitMs: number, check: () => Promise<T | undefined>): Promise<T> {

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { imageSpecs, projectVersion } from '../../src/images/images.ts';
 import { startRegistry, type Registry } from '../support/registry.ts';
 import { byKind, plantChartDir, template } from '../support/plants.ts';
 import { tempDirs } from '../support/temp.ts';
-import { podmanOk } from './podman.ts';
+import { buildahOk, podmanOk } from './podman.ts';
 
 const temp = tempDirs();
 const version = projectVersion();
@@ -18,13 +17,6 @@ beforeAll(async () => {
   registry = await startRegistry(temp('registry'));
 }, 300_000);
 afterAll(() => registry?.stop());
-
-const buildah = (args: string[]) =>
-  new Promise<string>((resolve, reject) =>
-    execFile('buildah', args, { timeout: 300_000, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) =>
-      err ? reject(new Error(`buildah ${args.join(' ')}: ${stderr || stdout}`)) : resolve(stdout),
-    ),
-  );
 
 const manifestTypes = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'].join(', ');
 
@@ -41,7 +33,7 @@ it('images go to a registry with buildah and come back by digest; the chart with
   for (const spec of local) {
     const target = mirrored.find((m) => m.service === spec.service)!.ref;
     const digestFile = path.join(temp('digest'), 'digest');
-    await buildah(['push', '--tls-verify=false', '--digestfile', digestFile, spec.ref, `docker://${target}`]);
+    await buildahOk(['push', '--tls-verify=false', '--digestfile', digestFile, spec.ref, `docker://${target}`], { timeoutMs: 300_000 });
     const digest = readFileSync(digestFile, 'utf8').trim();
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
 

@@ -39,9 +39,8 @@ export interface HasherLimits {
 }
 
 export class PasswordHasher {
-  private running = 0;
-  /** When each running derivation started (process.hrtime, ns). */
-  private readonly started = new Set<bigint>();
+  /** The running derivations, each with when it started (process.hrtime, ns). */
+  private readonly running = new Set<{ at: bigint }>();
   private readonly waiting: { start: () => void; refuse: (e: Error) => void }[] = [];
   private decoy: Promise<string> | undefined;
   /** Moving average of one derivation here while others run, in ms (0 until one has been measured). */
@@ -81,11 +80,11 @@ export class PasswordHasher {
 
   /** What a hash asked for now would wait before it starts, in ms. */
   expectedWaitMs(): number {
-    if (this.running < this.concurrency) return 0;
+    if (this.running.size < this.concurrency) return 0;
     // A machine that slowed down shows in the running derivations before any of them ends.
     const now = process.hrtime.bigint();
     let oldest = 0;
-    for (const t of this.started) oldest = Math.max(oldest, Number(now - t) / 1e6);
+    for (const r of this.running) oldest = Math.max(oldest, Number(now - r.at) / 1e6);
     return Math.ceil((this.waiting.length + 1) / this.concurrency) * Math.max(this.serviceMs, oldest);
   }
 
@@ -96,7 +95,7 @@ export class PasswordHasher {
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiting.splice(0)) w.refuse(stopping());
-    if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.running.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
   }
 
   async hash(password: string): Promise<string> {
@@ -125,9 +124,11 @@ export class PasswordHasher {
   }
 
   private decoyHash(): Promise<string> {
-    this.decoy ??= this.hash(randomBytes(16).toString('hex'));
-    // A refused first try (busy) must not stay the decoy for good.
-    this.decoy.catch(() => (this.decoy = undefined));
+    if (!this.decoy) {
+      this.decoy = this.hash(randomBytes(16).toString('hex'));
+      // A refused first try (busy) must not stay the decoy for good.
+      this.decoy.catch(() => (this.decoy = undefined));
+    }
     return this.decoy;
   }
 
@@ -138,7 +139,7 @@ export class PasswordHasher {
 
   private async limited<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) throw stopping();
-    if (this.running >= this.concurrency) {
+    if (this.running.size >= this.concurrency) {
       const wait = this.expectedWaitMs();
       if (this.waiting.length >= this.queueMax || wait > this.maxWaitMs) {
         const retry = String(Math.max(1, Math.ceil(wait / 1000)));
@@ -146,19 +147,17 @@ export class PasswordHasher {
       }
       await new Promise<void>((start, refuse) => this.waiting.push({ start, refuse }));
     }
-    this.running++;
-    const started = process.hrtime.bigint();
-    this.started.add(started);
+    const run = { at: process.hrtime.bigint() };
+    this.running.add(run);
     try {
       return await fn();
     } finally {
-      this.started.delete(started);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.running.delete(run);
+      const seconds = Number(process.hrtime.bigint() - run.at) / 1e9;
       this.serviceMs = this.serviceMs === 0 ? seconds * 1000 : 0.8 * this.serviceMs + 0.2 * seconds * 1000;
       this.onHash(seconds);
-      this.running--;
       this.waiting.shift()?.start();
-      if (this.running === 0) this.idle?.();
+      if (this.running.size === 0) this.idle?.();
     }
   }
 }
