@@ -58,9 +58,9 @@ export async function buildCatalog(o: {
       chart: content.name,
       projectVersion: o.projectVersion,
       published: history,
-      filesAt: (v) => filesAt(content, v),
+      filesAt: (v, changes) => filesAt(content, v, changes),
     });
-    const files = filesAt(content, choice.version);
+    const files = filesAt(content, choice.version, choice.changes);
     const dir = path.join(o.outDir, 'charts', content.name, choice.version);
     for (const old of history) {
       await carryOver(old, o.publishedDir, o.outDir, o.signer);
@@ -72,7 +72,7 @@ export async function buildCatalog(o: {
       writeTree(o.outDir, new Map([[rel, archive]]));
       if (o.signer) writeTree(o.outDir, new Map([[`${rel}.prov`, await provenance(archive, path.basename(rel), String(files.get('Chart.yaml')), o.signer)]]));
       writeTree(dir, files);
-      const chartYaml = content.chartYaml(choice.version);
+      const chartYaml = content.chartYaml(choice.version, choice.changes);
       entries.push(indexEntry(chartYaml, { digest: sha256(archive), url: rel, created: o.created, icon: ICON_PATH }));
     }
     charts.push({ name: content.name, version: choice.version, isNew: !choice.kept, files, dir });

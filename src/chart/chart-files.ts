@@ -1,4 +1,5 @@
 import type { ChartFileMap } from '../catalog/archive.ts';
+import { CHANGES_ANNOTATION } from '../catalog/changes.ts';
 import YAML from 'yaml';
 import { helmYamlDocument, toHelmYaml } from '../helm/yaml.ts';
 import type { Group } from '../params/dsl.ts';
@@ -53,7 +54,8 @@ export interface ChartSpec {
 export interface ChartContent {
   name: string;
   body: Map<string, string>;
-  chartYaml(version: string): Record<string, unknown>;
+  /** `changes`: the version's artifacthub.io/changes annotation (src/catalog/changes.ts). */
+  chartYaml(version: string, changes?: string): Record<string, unknown>;
 }
 
 export function chartContent(c: ChartSpec): ChartContent {
@@ -73,7 +75,7 @@ export function chartContent(c: ChartSpec): ChartContent {
   return {
     name: c.name,
     body,
-    chartYaml: (version) => ({
+    chartYaml: (version, changes) => ({
       apiVersion: 'v2',
       name: c.name,
       version,
@@ -99,6 +101,7 @@ export function chartContent(c: ChartSpec): ChartContent {
         'catalog.cattle.io/requests-memory': capacity.memory,
         // What the plant pulls with its defaults (an air-gapped plant mirrors exactly these).
         'artifacthub.io/images': artifactHubImages(plantImages(c.defaults, p.version)),
+        ...(changes === undefined ? {} : { [CHANGES_ANNOTATION]: changes }),
       },
     }),
   };
@@ -117,6 +120,6 @@ export function renderChartYaml(meta: Record<string, unknown>): string {
 }
 
 /** Every file of the chart at `version`, by path inside the chart folder. */
-export function filesAt(c: ChartContent, version: string): ChartFileMap {
-  return new Map<string, string | Buffer>([['Chart.yaml', renderChartYaml(c.chartYaml(version))], ...c.body]);
+export function filesAt(c: ChartContent, version: string, changes?: string): ChartFileMap {
+  return new Map<string, string | Buffer>([['Chart.yaml', renderChartYaml(c.chartYaml(version, changes))], ...c.body]);
 }

@@ -44,12 +44,24 @@ describe('the version rule', () => {
     chooseVersion({ chart: 'demo', projectVersion, published: history, filesAt: (v) => files(v, body) });
 
   it('gives a chart never published the project version', async () => {
-    expect(await choose([])).toEqual({ version: '0.1.0' });
+    const choice = await choose([]);
+    expect(choice.version).toBe('0.1.0');
+    expect(YAML.parse(choice.changes!)).toEqual([{ kind: 'added', description: 'First version of the demo chart' }]);
   });
 
   it('keeps the newest published version, and its archive, when the content is the same', async () => {
     const p = await published('0.1.3');
     expect(await choose([await published('0.1.0', 'old'), p])).toEqual({ version: '0.1.3', kept: p });
+  });
+
+  it('keeps a published version whose Chart.yaml carries its changes, rendering them back unchanged', async () => {
+    const withChanges = (v: string, changes: string | undefined) =>
+      new Map<string, string>([['Chart.yaml', `${chartYaml(v)}${changes === undefined ? '' : `annotations:\n  artifacthub.io/changes: ${JSON.stringify(changes)}\n`}`], ['values.yaml', 'a: 1\n']]);
+    const bytes = await packChart('demo', withChanges('0.1.4', '- kind: changed\n  description: Default of a: 2 to 1\n'));
+    const entry = indexEntry({ name: 'demo', version: '0.1.4' }, { digest: sha256(bytes), url: 'assets/demo/demo-0.1.4.tgz', created: NOW.toISOString() });
+    const p = { entry, archive: entry.urls[0]!, bytes, files: () => unpackChart(bytes) };
+    const choice = await chooseVersion({ chart: 'demo', projectVersion: '0.1.0', published: [p], filesAt: withChanges });
+    expect(choice.kept).toBe(p);
   });
 
   it('takes the next patch when the content changed, even if an older version had this content', async () => {
@@ -120,8 +132,20 @@ describe('builds against a published catalog', () => {
     for (const f of Object.keys(before).filter((f) => after[f] !== before[f])) {
       expect(f).toMatch(/^(porto-logistics\/(index\.yaml|README\.md)|fleet\/fleet\.yaml)$/);
     }
-    const chart = YAML.parse(readFileSync(path.join(root, 'charts/kubevision-porto-logistics/Chart.yaml'), 'utf8')) as { version: string };
+    const chart = YAML.parse(readFileSync(path.join(root, 'charts/kubevision-porto-logistics/Chart.yaml'), 'utf8')) as { version: string; annotations: Record<string, string> };
     expect(chart.version).toBe(v2);
+    // The new version says what changed, in Artifact Hub's form, and the index carries it as Helm's does.
+    // One replica more moves the default and what Rancher reserves for the plant; the form,
+    // schema and README that show that default are rewritten too.
+    const changes = [
+      { kind: 'changed', description: 'Annotation catalog.cattle.io/requests-cpu: "2900m" to "2950m"' },
+      { kind: 'changed', description: 'Annotation catalog.cattle.io/requests-memory: "2496Mi" to "2560Mi"' },
+      { kind: 'changed', description: 'Default of frontend.replicaCount: 3 to 4' },
+      { kind: 'changed', description: 'Updated README.md, questions.yaml, values.schema.json' },
+    ];
+    expect(YAML.parse(chart.annotations['artifacthub.io/changes']!)).toEqual(changes);
+    const index = YAML.parse(readFileSync(path.join(root, 'catalog/porto-logistics/index.yaml'), 'utf8')) as { entries: Record<string, { annotations: Record<string, string> }[]> };
+    expect(YAML.parse(index.entries['kubevision-porto-logistics']![0]!.annotations['artifacthub.io/changes']!)).toEqual(changes);
   });
 
   it('refuse a catalog whose published archive was altered, naming it, and write nothing', async () => {
