@@ -5,6 +5,7 @@ interface PackageJson {
   homepage: string;
   repository: { url: string };
   author: { name: string; email: string; url?: string };
+  license?: string;
 }
 
 /**
@@ -18,6 +19,12 @@ export interface Project {
   home: string;
   sources: string[];
   maintainer: { name: string; email: string; url?: string };
+  /**
+   * The SPDX expression the software is offered under, or undefined while package.json says
+   * npm's "UNLICENSED" (no rights granted to others; proprietary until the owners choose a
+   * license, which is theirs to choose, not the build's).
+   */
+  license?: string;
 }
 
 let cached: Project | undefined;
@@ -26,6 +33,7 @@ export function project(): Project {
   if (cached) return cached;
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as PackageJson;
   const source = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
-  cached = { version: pkg.version, home: pkg.homepage, sources: [source], maintainer: pkg.author };
+  const license = pkg.license === undefined || pkg.license === 'UNLICENSED' ? undefined : pkg.license;
+  cached = { version: pkg.version, home: pkg.homepage, sources: [source], maintainer: pkg.author, ...(license ? { license } : {}) };
   return cached;
 }

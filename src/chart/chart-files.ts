@@ -101,6 +101,8 @@ export function chartContent(c: ChartSpec): ChartContent {
         'catalog.cattle.io/requests-memory': capacity.memory,
         // What the plant pulls with its defaults (an air-gapped plant mirrors exactly these).
         'artifacthub.io/images': artifactHubImages(plantImages(c.defaults, p.version)),
+        // Artifact Hub reads the SPDX id from here (docs/helm_annotations.md); none is claimed while the project grants none.
+        ...(p.license === undefined ? {} : { 'artifacthub.io/license': p.license }),
         ...(changes === undefined ? {} : { [CHANGES_ANNOTATION]: changes }),
       },
     }),

@@ -67,3 +67,15 @@ describe('the images a plant must mirror are the ones its chart pulls', () => {
     expect(unknown.stderr).toContain('no-such-plant');
   });
 });
+
+describe('Artifact Hub license', () => {
+  it('claims no license while package.json grants none ("UNLICENSED"), and names the SPDX id once one is declared', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { license?: string };
+    const charts = [genericChartDir(), ...thePlants().map((p) => plantChartDir(p.id))];
+    for (const dir of charts) {
+      const chart = YAML.parse(readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as { annotations: Record<string, string> };
+      if (pkg.license === undefined || pkg.license === 'UNLICENSED') expect(chart.annotations).not.toHaveProperty(['artifacthub.io/license']);
+      else expect(chart.annotations['artifacthub.io/license']).toBe(pkg.license);
+    }
+  });
+});
