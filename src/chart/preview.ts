@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { genericChart } from '../build/charts.ts';
+import { genericChart } from '../pipeline/charts.ts';
 import { buildModel } from '../model.ts';
 import { renderChart } from '../plan/render.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build, InvalidPlantsError, loadPlants } from '../build/build.ts';
+import { build, InvalidPlantsError, loadPlants } from '../pipeline/build.ts';
 import { OCI_DIGESTS, publishOci, PublishError } from '../catalog/oci.ts';
 import { signerFromEnv, SigningError } from '../catalog/provenance.ts';
 import { buildModel } from '../model.ts';

@@ -1,5 +1,5 @@
 import type { Plant } from '../plant/load.ts';
-import { GENERIC_CHART } from '../build/charts.ts';
+import { GENERIC_CHART } from '../pipeline/charts.ts';
 import { helmYamlDocument } from '../helm/yaml.ts';
 
 /**

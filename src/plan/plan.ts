@@ -1,4 +1,4 @@
-import { plantChart } from '../build/charts.ts';
+import { plantChart } from '../pipeline/charts.ts';
 import type { Model } from '../model.ts';
 import type { Plant } from '../plant/load.ts';
 import { siteTitle } from '../params/service.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { chartContent, filesAt, type ChartSpec } from '../chart/chart-files.ts';
-import { Staging } from '../build/staging.ts';
+import { Staging } from '../pipeline/staging.ts';
 import { writeTree } from '../tree.ts';
 import { helmOk } from '../helm/run.ts';
 

@@ -2,7 +2,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'no
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { build } from '../../src/build/build.ts';
+import { build } from '../../src/pipeline/build.ts';
 import { parseHelmYaml } from '../../src/helm/yaml.ts';
 import { helmOk } from '../../src/helm/run.ts';
 import { parseManifests, type K8sObject } from '../../src/plan/render.ts';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/build/build.ts';
+import { build } from '../../src/pipeline/build.ts';
 import { OCI_DIGESTS, publishOci, type DigestRecord } from '../../src/catalog/oci.ts';
 import { readPublished } from '../../src/catalog/published.ts';
 import { helmOk } from '../../src/helm/run.ts';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build } from '../../src/build/build.ts';
+import { build } from '../../src/pipeline/build.ts';
 import { helm } from '../../src/helm/run.ts';
 import { VALUES_DIR } from '../support/paths.ts';
 import { throwawayKey as signingKey } from '../support/signing.ts';

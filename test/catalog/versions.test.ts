@@ -2,7 +2,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { build } from '../../src/build/build.ts';
+import { build } from '../../src/pipeline/build.ts';
 import { packChart, unpackChart } from '../../src/catalog/archive.ts';
 import { indexEntry } from '../../src/catalog/index-file.ts';
 import { sha256 } from '../../src/catalog/published.ts';

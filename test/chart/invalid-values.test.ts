@@ -2,7 +2,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'no
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { build, InvalidPlantsError, loadPlants } from '../../src/build/build.ts';
+import { build, InvalidPlantsError, loadPlants } from '../../src/pipeline/build.ts';
 import { parseHelmYaml } from '../../src/helm/yaml.ts';
 import { PLANT_ID, RESERVED_IDS } from '../../src/plant/load.ts';
 import { snapshot } from '../support/catalog.ts';

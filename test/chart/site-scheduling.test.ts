@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPlants } from '../../src/build/build.ts';
-import { plantChart } from '../../src/build/charts.ts';
+import { loadPlants } from '../../src/pipeline/build.ts';
+import { plantChart } from '../../src/pipeline/charts.ts';
 import type { Plant } from '../../src/plant/load.ts';
 import { renderChart, type K8sObject } from '../../src/plan/render.ts';
 import { component, plantChartDir, template, theModel, thePlants } from '../support/plants.ts';

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPlants } from '../../src/build/build.ts';
+import { loadPlants } from '../../src/pipeline/build.ts';
 import { kubevision } from '../support/cli.ts';
 import { PROJECT_ROOT, VALUES_DIR } from '../support/paths.ts';
 import { theModel } from '../support/plants.ts';

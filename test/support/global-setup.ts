@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { build } from '../../src/build/build.ts';
+import { build } from '../../src/pipeline/build.ts';
 import { helmBinary } from '../../src/helm/binary.ts';
 import { BUILD_ROOT, PROJECT_ROOT, VALUES_DIR } from './paths.ts';
 import { ensurePostgres } from './postgres.ts';

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadPlants } from '../../src/build/build.ts';
+import { loadPlants } from '../../src/pipeline/build.ts';
 import { buildModel, type Model } from '../../src/model.ts';
 import type { Plant } from '../../src/plant/load.ts';
 import { parseManifests, type K8sObject } from '../../src/plan/render.ts';
