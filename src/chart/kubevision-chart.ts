@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import type * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import type { k8s } from 'cdk8s-plus-27';
 import { HTTP_PORT, env, secretKeys } from '../../apps/shared/contract.ts';
 import { AppService } from './constructs/app-service.ts';
 import { KubeVisionChartBase, componentName } from './constructs/context.ts';

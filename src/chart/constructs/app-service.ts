@@ -1,4 +1,4 @@
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { APP_UID, HTTP_PORT, MANAGEMENT_PORT, env } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';

@@ -1,5 +1,5 @@
 import type { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s.js';
+import { k8s } from 'cdk8s-plus-27';
 import { HTTP_PORT, MANAGEMENT_PORT, probes } from '../../../apps/shared/contract.ts';
 import type { Templater } from '../template.ts';
 import type { Naming } from './context.ts';
