@@ -27,7 +27,7 @@ const str = (values: Record<string, unknown>, path: string): string => {
 
 /**
  * The images a plant pulls with these values, worked out as the chart's helpers do
- * ("kubevision.registry", "kubevision.image", "kubevision.faceGpu" in src/chart/helpers-tpl.ts):
+ * ("kubevision.registry", "kubevision.image", "kubevision.faceGpu" in src/chart/_helpers.tpl):
  * the mirror (global.imageRegistry, else Rancher's system default registry) in front of the
  * repository, the tag or else the chart's appVersion, and face's GPU tag suffix on GPU plants.
  * test/chart/images.test.ts holds this equal to what `helm template` renders.

@@ -64,6 +64,12 @@ export interface Group {
   kind: 'group';
   description: string;
   children: Record<string, Param>;
+  /**
+   * Why the chart's schema takes keys beyond the declared ones here (`global`: a parent chart
+   * passes its globals to every subchart, and a closed schema would refuse them). Plant files
+   * still set declared keys only.
+   */
+  open?: string;
 }
 
 type Opts<P> = Omit<P, 'kind' | 'default' | 'description'>;
@@ -104,10 +110,11 @@ export const map = (def: Record<string, string>, description: string, o: Opts<Ma
   description,
   ...o,
 });
-export const group = (description: string, children: Record<string, Param>): Group => ({
+export const group = (description: string, children: Record<string, Param>, o: Pick<Group, 'open'> = {}): Group => ({
   kind: 'group',
   description,
   children,
+  ...o,
 });
 
 export type Leaf = Exclude<Param, Group>;

@@ -85,7 +85,7 @@ export function evaluate(e: Expr, values: unknown): boolean {
 
 const goLiteral = (v: Scalar) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 const goPath = (path: string) => `.Values.${path}`;
-/** Named templates of src/chart/helpers-tpl.ts that turn a value into a number. */
+/** Named templates of src/chart/_helpers.tpl that turn a value into a number. */
 const goMeasure: Record<Unit, (path: string) => string> = {
   int: (p) => `(int ${goPath(p)})`,
   cpu: (p) => `(include "kubevision.millicores" ${goPath(p)} | int64)`,

@@ -22,7 +22,7 @@ export const values: Group = group('KubeVision', {
       question: { label: 'StorageClass', group: 'Database', type: 'storageclass', showIf: eq('mongodb.mode', 'bundled') },
     }),
     ...consumerGlobals,
-  }),
+  }, { open: 'a parent chart passes its own globals to KubeVision as a subchart' }),
   sites: group('Node sites of the plant: how on-premise and cloud nodes are labelled and tainted', {
     onprem: siteParams('onprem', { taint: true, enabled: true }),
     cloud: siteParams('cloud', { taint: false, enabled: true }),

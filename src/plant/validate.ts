@@ -82,9 +82,21 @@ export class ValuesValidator {
     const injected = this.injectedIn(overrides).map(
       ([path, by]) => `${prefix}${path}: set by ${by === 'rancher' ? 'Rancher when it installs the chart' : 'Fleet'}; a plant file does not set it`,
     );
-    const problems = [...injected, ...this.problems(values, prefix)];
+    const problems = [...injected, ...this.undeclaredIn(overrides, this.root, '', prefix), ...this.problems(values, prefix)];
     if (problems.length) return problems;
     return this.plantRules.filter((r) => evaluate(r.broken, values)).map((r) => `${prefix}${r.message}`);
+  }
+
+  /** Keys an open group's schema lets through (for parent charts) that no plant file may set: a typo there would be ignored. */
+  private undeclaredIn(v: Record<string, unknown>, group: Group, at: string, prefix: string): string[] {
+    return Object.entries(v).flatMap(([k, child]): string[] => {
+      const path = at ? `${at}.${k}` : k;
+      const param = group.children[k];
+      if (!param) return group.open === undefined ? [] : [`${prefix}${path}: unknown key`];
+      return param.kind === 'group' && child && typeof child === 'object' && !Array.isArray(child)
+        ? this.undeclaredIn(child as Record<string, unknown>, param, path, prefix)
+        : [];
+    });
   }
 
   private injectedIn(v: Record<string, unknown>, at = ''): [string, string][] {

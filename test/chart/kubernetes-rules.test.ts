@@ -111,6 +111,18 @@ describe('release names', () => {
     }
   });
 
+  it('and values that break rules fail in one message that lists every problem, one per line', async () => {
+    const r = await render(`9${'x'.repeat(40)}`, '--set', 'timeouts.faceSeconds=30', '--set', 'timeouts.passwordQueueSeconds=30');
+    expect(r.code).not.toBe(0);
+    const message = r.stderr.slice(r.stderr.indexOf('this release cannot be installed:'));
+    const problems = message.split('\n').filter((l) => l.startsWith('- '));
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toContain('Kubernetes requires Service names to start with a letter');
+    expect(problems[1]).toContain('too long for the bundled MongoDB');
+    expect(problems[2]).toContain('timeouts.faceSeconds must be less than timeouts.gatewaySeconds');
+    expect(problems[3]).toContain('timeouts.passwordQueueSeconds must be less than timeouts.gatewaySeconds');
+  });
+
   it('too long for the bundled MongoDB fail, saying how long they may be; with an external database they render', async () => {
     const long = 'x'.repeat(34);
     const r = await render(long);

@@ -41,6 +41,11 @@ describe.each(cases)('rendered manifests: %s', (name, chart, args) => {
     for (const o of objs) validateOpenApi(o);
   });
 
+  it('put every object in the release namespace, named in its metadata (kubectl apply of the rendered manifests keeps it)', async () => {
+    const objs = await template(chart, [...args, '--namespace', 'plant-a']);
+    expect(objs.filter((o) => (o.metadata as { namespace?: string }).namespace !== 'plant-a').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+  });
+
   it('run every container least-privileged', async () => {
     for (const o of await template(chart, args)) {
       if (o.kind !== 'Deployment' && o.kind !== 'StatefulSet') continue;

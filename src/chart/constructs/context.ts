@@ -14,7 +14,7 @@ export function templaterOf(scope: IConstruct): Templater {
 }
 
 /**
- * The TypeScript twin of the "kubevision.fullname" helper (src/chart/helpers-tpl.ts), for
+ * The TypeScript twin of the "kubevision.fullname" helper (src/chart/_helpers.tpl), for
  * docs that name objects of a concrete release. Tests compare it with rendered charts.
  */
 export function fullnameOf(release: string): string {
@@ -41,7 +41,7 @@ export class Naming {
   }
 
   get labels(): Record<string, string> {
-    return this.t.splice(`include "kubevision.labels" (list . "${this.component}")`);
+    return this.t.splice(`include "kubevision.labels" (dict "ctx" . "component" "${this.component}")`);
   }
 
   get selector(): Record<string, string> {
@@ -49,10 +49,18 @@ export class Naming {
   }
 
   selectorOf(component: string): Record<string, string> {
-    return this.t.splice(`include "kubevision.selectorLabels" (list . "${component}")`);
+    return this.t.splice(`include "kubevision.selectorLabels" (dict "ctx" . "component" "${component}")`);
   }
 
+  /**
+   * Every object names its namespace, as Bitnami's charts do: `helm template | kubectl apply`
+   * and GitOps tools that apply rendered manifests then put it where the release is.
+   */
   metadata(extra: { annotations?: Record<string, string> } = {}) {
-    return { name: this.name, labels: this.labels, ...extra };
+    return { name: this.name, namespace: this.namespace, labels: this.labels, ...extra };
+  }
+
+  get namespace(): string {
+    return this.t.value('.Release.Namespace');
   }
 }

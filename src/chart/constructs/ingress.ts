@@ -10,7 +10,7 @@ export class DashboardIngress extends Construct {
     const t = templaterOf(this);
     const naming = new Naming(t, 'frontend');
     const ingress = new k8s.KubeIngress(this, 'ingress', {
-      metadata: { name: naming.name, labels: naming.labels },
+      metadata: naming.metadata(),
       spec: {
         ingressClassName: t.value('.Values.ingress.className | quote'),
         rules: [

@@ -58,12 +58,12 @@ export function patchPod(t: Templater, obj: ApiObject, at: string, o: Pick<PodOp
   const gpu = o.gpu ?? 'false';
   t.spliceAt(obj, `${at}/metadata`, `include "kubevision.podAnnotations" .Values.${o.key}`);
   t.spliceAt(obj, `${at}/spec`, 'include "kubevision.imagePullSecrets" .');
-  t.spliceAt(obj, `${at}/spec`, `include "kubevision.scheduling" (list . .Values.${o.key}.placement ${gpu})`);
-  t.blockAt(obj, `${at}/spec/containers/0/resources`, `include "kubevision.resources" (list . "${o.key}" ${gpu})`);
+  t.spliceAt(obj, `${at}/spec`, `include "kubevision.scheduling" (dict "ctx" . "placement" .Values.${o.key}.placement "gpu" ${gpu})`);
+  t.blockAt(obj, `${at}/spec/containers/0/resources`, `include "kubevision.resources" (dict "ctx" . "service" "${o.key}" "gpu" ${gpu})`);
 }
 
 export function image(t: Templater, key: string, suffix = '""'): string {
-  return t.value(`include "kubevision.image" (list . .Values.${key}.image ${suffix})`);
+  return t.value(`include "kubevision.image" (dict "ctx" . "image" .Values.${key}.image "suffix" ${suffix})`);
 }
 
 /** The HTTP probes every application service answers, on its service port or its management port. */

@@ -30,7 +30,7 @@ function schemaOf(p: Param, def: unknown): JsonSchema {
     case 'group': {
       const d = def as Record<string, unknown>;
       const properties = Object.fromEntries(Object.entries(p.children).map(([k, c]) => [k, schemaOf(c, d[k])]));
-      return { ...base, type: 'object', additionalProperties: false, required: Object.keys(p.children), properties };
+      return { ...base, type: 'object', additionalProperties: p.open !== undefined, required: Object.keys(p.children), properties };
     }
     case 'string':
       return {
