@@ -1,5 +1,5 @@
 import { defaultsOf, type Group } from './params/dsl.ts';
-import { values } from './params/kubevision.ts';
+import { values, type KubeVisionValues } from './params/kubevision.ts';
 import { plantRules, rulesOf, type Rule } from './params/rules.ts';
 import { renderSchema } from './chart/files/schema.ts';
 import { synthTemplates } from './chart/synth.ts';
@@ -8,7 +8,7 @@ import { ValuesValidator } from './plant/validate.ts';
 /** Everything the build derives once from the declarations, shared by every chart. */
 export interface Model {
   root: Group;
-  defaults: Record<string, unknown>;
+  defaults: KubeVisionValues;
   rules: Rule[];
   validator: ValuesValidator;
   templates: Map<string, string>;

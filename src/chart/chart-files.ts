@@ -11,6 +11,7 @@ import { chartReadme, notesTxt } from './docs.ts';
 import { renderQuestions } from './files/questions.ts';
 import { renderSchema } from './files/schema.ts';
 import { renderValuesYaml } from './files/values-yaml.ts';
+import type { KubeVisionValues } from '../params/kubevision.ts';
 
 /** Kubernetes versions the templates target (autoscaling/v2, policy/v1, networking/v1). */
 export const KUBE_VERSION = '>=1.25.0-0';
@@ -44,7 +45,7 @@ export interface ChartSpec {
   /** Text above the Rancher form and the README's opening. */
   intro: string;
   root: Group;
-  defaults: Record<string, unknown>;
+  defaults: KubeVisionValues;
   /** The chart's rules: the form offers only answers that keep them. */
   rules: Rule[];
   templates: Map<string, string>;

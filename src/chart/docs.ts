@@ -1,26 +1,14 @@
 import type { Group } from '../params/dsl.ts';
-import { SITES, siteTitle, type Site } from '../params/service.ts';
+import { SITES, siteTitle } from '../params/service.ts';
 import { renderParameterTable } from './files/readme-table.ts';
 import { opsContext, renderOperations } from './operations.ts';
-
-interface SiteValues {
-  enabled: boolean;
-  nodeLabel: { key: string; value: string };
-  taint: { enabled: boolean; key: string; value: string; effect: string };
-  gpu: {
-    enabled: boolean;
-    nodeLabel: { key: string; value: string };
-    taint: { enabled: boolean; key: string; value: string; effect: string };
-    resourceName: string;
-    runtimeClassName: string;
-  };
-}
+import type { KubeVisionValues } from '../params/kubevision.ts';
 
 const taintText = (t: { key: string; value: string; effect: string }) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
 
 /** What a plant must put on its k3s nodes so that placement finds them. */
-export function nodeSetup(values: Record<string, unknown>): string {
-  const sites = values.sites as Record<Site, SiteValues>;
+export function nodeSetup(values: KubeVisionValues): string {
+  const sites = values.sites;
   const lines: string[] = [];
   for (const site of SITES) {
     const s = sites[site];
@@ -44,7 +32,7 @@ export interface ReadmeInput {
   title: string;
   intro: string;
   root: Group;
-  defaults: Record<string, unknown>;
+  defaults: KubeVisionValues;
 }
 
 export function chartReadme(r: ReadmeInput): string {

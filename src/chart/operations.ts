@@ -3,6 +3,7 @@ import { SITES, siteTitle, type Site } from '../params/service.ts';
 import { componentName, fullnameOf } from './constructs/context.ts';
 import { MONGODB_CONTAINER, MONGODB_ROOT_USER, mongodbHost } from './constructs/mongodb.ts';
 import { FLEET_WORKSPACE, PLANT_CLUSTER_LABEL } from '../fleet/cluster-label.ts';
+import type { KubeVisionValues } from '../params/kubevision.ts';
 
 /**
  * The operator guide of every chart README, declared once: sections of prose and
@@ -30,7 +31,7 @@ export interface OpsContext {
   /** The OCI repository path the charts are pushed under (npm run publish -- oci://…). */
   ociRepo: string;
   /** The chart's default values. */
-  defaults: Record<string, unknown>;
+  defaults: KubeVisionValues;
   names: ObjectNames;
 }
 
@@ -70,7 +71,7 @@ export const plantOfChart = (chart: string): string | undefined =>
 
 export function opsContext(
   chart: string,
-  defaults: Record<string, unknown>,
+  defaults: KubeVisionValues,
   over: { release?: string; namespace?: string; catalogUrl?: string; ociRepo?: string } = {},
 ): OpsContext {
   const plant = plantOfChart(chart);
@@ -92,13 +93,9 @@ export function opsContext(
 
 // --- what the values say -------------------------------------------------------------
 
-interface SiteDefaults {
-  enabled: boolean;
-  gpu: { enabled: boolean };
-}
-const sites = (c: OpsContext) => c.defaults.sites as Record<Site, SiteDefaults>;
-const face = (c: OpsContext) => c.defaults.face as { placement: string; compute: string };
-export const bundledMongodb = (c: OpsContext) => (c.defaults.mongodb as { mode: string }).mode === 'bundled';
+const sites = (c: OpsContext) => c.defaults.sites;
+const face = (c: OpsContext) => c.defaults.face;
+export const bundledMongodb = (c: OpsContext) => c.defaults.mongodb.mode === 'bundled';
 
 /** The placement example: face moves to the other site; what else that takes on this chart. */
 export function placementMove(c: OpsContext): { target: Site; sets: string[] } {

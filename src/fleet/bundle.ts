@@ -97,12 +97,7 @@ export function fleetYaml(plants: Plant[], repo: string, chartVersion: string): 
 
 /** The Secrets a plant's values name, which must exist on its cluster before the install. */
 export function namedSecrets(plant: Plant): { value: string; name: string; holds: string }[] {
-  const v = plant.values as {
-    global: { imagePullSecrets: string[] };
-    mongodb: { mode: string; auth: { existingSecret: string }; external: { existingSecret: string; uriKey: string } };
-    ingress: { enabled: boolean; tls: { enabled: boolean; mode: string; secretName: string } };
-    serviceCredential: { existingSecret: string };
-  };
+  const v = plant.values;
   const out: { value: string; name: string; holds: string }[] = [];
   for (const s of v.global.imagePullSecrets) out.push({ value: 'global.imagePullSecrets', name: s, holds: 'registry credentials, type kubernetes.io/dockerconfigjson' });
   if (v.mongodb.mode === 'external') {

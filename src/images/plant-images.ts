@@ -1,5 +1,4 @@
-import { getPath } from '../params/expr.ts';
-import { WORKLOADS, type Workload } from '../params/kubevision.ts';
+import { WORKLOADS, type KubeVisionValues, type Workload } from '../params/kubevision.ts';
 
 /** One image a plant's cluster pulls: which workload, the reference it pulls, and where it comes from. */
 export interface PlantImage {
@@ -20,11 +19,6 @@ const hasRegistry = (repository: string) => {
   return repository.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
 };
 
-const str = (values: Record<string, unknown>, path: string): string => {
-  const v = getPath(values, path);
-  return typeof v === 'string' ? v : '';
-};
-
 /**
  * The images a plant pulls with these values, worked out as the chart's helpers do
  * ("kubevision.registry", "kubevision.image", "kubevision.faceGpu" in src/chart/_helpers.tpl):
@@ -32,13 +26,14 @@ const str = (values: Record<string, unknown>, path: string): string => {
  * repository, the tag or else the chart's appVersion, and face's GPU tag suffix on GPU plants.
  * test/chart/images.test.ts holds this equal to what `helm template` renders.
  */
-export function plantImages(values: Record<string, unknown>, appVersion: string): PlantImage[] {
-  const registry = str(values, 'global.imageRegistry') || str(values, 'global.cattle.systemDefaultRegistry') || str(values, 'global.systemDefaultRegistry');
-  const enabled = (w: Workload) => (w === 'mongodb' ? getPath(values, 'mongodb.mode') === 'bundled' : getPath(values, `${w}.enabled`) === true);
-  const gpuFace = getPath(values, 'face.enabled') === true && getPath(values, 'face.compute') === 'gpu';
+export function plantImages(values: KubeVisionValues, appVersion: string): PlantImage[] {
+  const g = values.global;
+  const registry = g.imageRegistry || g.cattle.systemDefaultRegistry || g.systemDefaultRegistry;
+  const enabled = (w: Workload) => (w === 'mongodb' ? values.mongodb.mode === 'bundled' : values[w].enabled);
+  const gpuFace = values.face.enabled && values.face.compute === 'gpu';
   return WORKLOADS.filter(enabled).map((workload) => {
-    const repository = str(values, `${workload}.image.repository`);
-    const tag = (str(values, `${workload}.image.tag`) || appVersion) + (workload === 'face' && gpuFace ? str(values, 'face.gpu.tagSuffix') : '');
+    const { repository, tag: ownTag } = values[workload].image;
+    const tag = (ownTag || appVersion) + (workload === 'face' && gpuFace ? values.face.gpu.tagSuffix : '');
     const image = `${registry ? `${registry}/` : ''}${repository}:${tag}`;
     const source = `${hasRegistry(repository) ? '' : `${DEFAULT_REGISTRY}/`}${repository}:${tag}`;
     return { workload, image, source, mirrored: registry !== '' };

@@ -1,4 +1,4 @@
-import { bool, group, map, str, type Param, type StringParam } from './dsl.ts';
+import { bool, group, map, str, type StringParam } from './dsl.ts';
 import { formats, optional } from './patterns.ts';
 
 /**
@@ -25,7 +25,7 @@ const set = 'set by Rancher when it installs the chart; leave empty';
 const registry = (description: string) =>
   rancher(str('', description, { format: optional(formats.registry) }));
 
-export const consumerGlobals: Record<string, Param> = {
+export const consumerGlobals = {
   cattle: group("Rancher's own values (rancher/dashboard install.vue addGlobalValuesTo): set by Rancher, not by a plant", {
     clusterId: rancher(str('', `Rancher cluster id, ${set}`)),
     clusterName: rancher(str('', `Rancher cluster display name, ${set}`)),

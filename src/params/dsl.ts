@@ -45,10 +45,10 @@ export interface BoolParam extends Base {
   kind: 'boolean';
   default: boolean;
 }
-export interface EnumParam extends Base {
+export interface EnumParam<T extends string = string> extends Base {
   kind: 'enum';
-  default: string;
-  options: readonly string[];
+  default: T;
+  options: readonly T[];
 }
 export interface ListParam extends Base {
   kind: 'list';
@@ -60,10 +60,10 @@ export interface MapParam extends Base {
   default: Record<string, string>;
   keys?: Format;
 }
-export interface Group {
+export interface Group<C extends Record<string, Param> = Record<string, Param>> {
   kind: 'group';
   description: string;
-  children: Record<string, Param>;
+  children: C;
   /**
    * Why the chart's schema takes keys beyond the declared ones here (`global`: a parent chart
    * passes its globals to every subchart, and a closed schema would refuse them). Plant files
@@ -92,12 +92,12 @@ export const bool = (def: boolean, description: string, o: Opts<BoolParam> = {})
   description,
   ...o,
 });
-export const oneOf = <T extends string>(
+export const oneOf = <const T extends string>(
   options: readonly T[],
   def: T,
   description: string,
   o: Omit<Opts<EnumParam>, 'options'> = {},
-): EnumParam => ({ kind: 'enum', options, default: def, description, ...o });
+): EnumParam<T> => ({ kind: 'enum', options, default: def, description, ...o });
 export const list = (def: string[], description: string, o: Opts<ListParam> = {}): ListParam => ({
   kind: 'list',
   default: def,
@@ -110,7 +110,7 @@ export const map = (def: Record<string, string>, description: string, o: Opts<Ma
   description,
   ...o,
 });
-export const group = (description: string, children: Record<string, Param>, o: Pick<Group, 'open'> = {}): Group => ({
+export const group = <C extends Record<string, Param>>(description: string, children: C, o: Pick<Group, 'open'> = {}): Group<C> => ({
   kind: 'group',
   description,
   children,
@@ -118,6 +118,28 @@ export const group = (description: string, children: Record<string, Param>, o: P
 });
 
 export type Leaf = Exclude<Param, Group>;
+
+/**
+ * The values a declaration describes, as TypeScript sees them: a chart's values are
+ * `ValuesOf<typeof values>`, so code that reads them is checked against the declarations
+ * (a renamed or misspelt value fails to compile) and no interface re-describes them.
+ */
+export type ValuesOf<P> =
+  P extends Group<infer C>
+    ? { [K in keyof C]: ValuesOf<C[K]> }
+    : P extends EnumParam<infer T>
+      ? T
+      : P extends StringParam
+        ? string
+        : P extends IntParam
+          ? number
+          : P extends BoolParam
+            ? boolean
+            : P extends ListParam
+              ? string[]
+              : P extends MapParam
+                ? Record<string, string>
+                : never;
 
 /** Every leaf with its dotted path, in declaration order. */
 export function* leaves(node: Group, prefix = ''): Generator<[string, Leaf]> {
@@ -128,12 +150,13 @@ export function* leaves(node: Group, prefix = ''): Generator<[string, Leaf]> {
   }
 }
 
-export function defaultsOf(node: Group): Record<string, unknown> {
+export function defaultsOf<G extends Group>(node: G): ValuesOf<G> {
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(node.children)) {
     out[key] = child.kind === 'group' ? defaultsOf(child) : structuredClone(child.default);
   }
-  return out;
+  // Built key by key from the same declarations the type is computed from.
+  return out as ValuesOf<G>;
 }
 
 export function findParam(root: Group, path: string): Param | undefined {

@@ -1,4 +1,4 @@
-import { bool, group, int, list, map, oneOf, str, type Group } from './dsl.ts';
+import { bool, group, int, list, map, oneOf, str, type ValuesOf } from './dsl.ts';
 import { and, eq, isTrue } from './expr.ts';
 import { formats, optional } from './patterns.ts';
 import { consumerGlobals } from './consumers.ts';
@@ -10,7 +10,10 @@ export const WORKLOADS = ['frontend', 'auth', 'face', 'mongodb'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 /** Every value of the kubevision chart. The single source of truth for them. */
-export const values: Group = group('KubeVision', {
+/** The kubevision chart's values as TypeScript sees them (a plant's values, once merged with the defaults). */
+export type KubeVisionValues = ValuesOf<typeof values>;
+
+export const values = group('KubeVision', {
   global: group('Settings shared by every workload', {
     imageRegistry: str('', "Registry that mirrors the images (air-gapped plants). It wins over Rancher's system default registry (global.cattle.systemDefaultRegistry); with both empty the repository is used as is", {
       format: optional(formats.registry),

@@ -1,4 +1,4 @@
-import { bool, group, int, map, oneOf, str, type Group, type Param } from './dsl.ts';
+import { bool, group, int, map, oneOf, str, type Param } from './dsl.ts';
 import { and, eq, isTrue } from './expr.ts';
 import { formats, optional } from './patterns.ts';
 
@@ -9,7 +9,7 @@ export type Site = (typeof SITES)[number];
 
 export const siteTitle: Record<Site, string> = { onprem: 'on-premise', cloud: 'cloud' };
 
-export interface ServiceSpec {
+export interface ServiceSpec<E extends Record<string, Param> = Record<never, Param>> {
   title: string;
   placement: Placement;
   replicas: number;
@@ -18,14 +18,14 @@ export interface ServiceSpec {
   cpuLimit: string;
   memoryLimit: string;
   /** Extra values of this service only (face: compute). */
-  extra?: Record<string, Param>;
+  extra?: E;
 }
 
 /**
  * The values every workload shares. Declared by one function so the four services
  * cannot drift apart in shape, names or constraints.
  */
-export function placementParam(service: string, title: string, def: Placement): Param {
+export function placementParam(service: string, title: string, def: Placement) {
   return oneOf(PLACEMENTS, def, `Where ${title} runs: onprem (edge nodes in the plant), cloud, or any node`, {
     question: {
       label: `${title}: site`,
@@ -35,7 +35,7 @@ export function placementParam(service: string, title: string, def: Placement): 
   });
 }
 
-export function imageParams(service: string, title: string, repository: string, tag = ''): Group {
+export function imageParams(service: string, title: string, repository: string, tag = '') {
   return group(`Container image of ${title}`, {
     repository: str(repository, `Image repository (global.imageRegistry, or else Rancher's system default registry, is put in front of it)`, {
       format: formats.repository,
@@ -45,7 +45,7 @@ export function imageParams(service: string, title: string, repository: string, 
   });
 }
 
-export function resourceParams(title: string, s: Pick<ServiceSpec, 'cpu' | 'memory' | 'cpuLimit' | 'memoryLimit'>): Group {
+export function resourceParams(title: string, s: Pick<ServiceSpec, 'cpu' | 'memory' | 'cpuLimit' | 'memoryLimit'>) {
   return group(`Compute resources of ${title}`, {
     requests: group('Guaranteed resources, used for scheduling', {
       cpu: str(s.cpu, 'CPU request', { format: formats.cpu }),
@@ -58,7 +58,7 @@ export function resourceParams(title: string, s: Pick<ServiceSpec, 'cpu' | 'memo
   });
 }
 
-export function appService(service: string, s: ServiceSpec): Group {
+export function appService<E extends Record<string, Param> = Record<never, Param>>(service: string, s: ServiceSpec<E>) {
   const enabled = isTrue(`${service}.enabled`);
   return group(`The ${s.title}`, {
     enabled: bool(true, `Deploy the ${s.title}`),
@@ -94,12 +94,12 @@ export function appService(service: string, s: ServiceSpec): Group {
       maxUnavailable: int(1, 'Pods that may be down at once during voluntary disruptions', { min: 1, max: 50 }),
     }),
     podAnnotations: map({}, 'Extra annotations on the pods (at most 256 KiB in all)', { keys: formats.annotationKey }),
-    ...s.extra,
+    ...(s.extra as E),
   });
 }
 
 /** The GPU-related facts of one site. */
-export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }): Group {
+export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }) {
   const title = siteTitle[site];
   const Title = title.charAt(0).toUpperCase() + title.slice(1);
   const enabled = isTrue(`sites.${site}.enabled`);

@@ -1,5 +1,6 @@
 import { SITES, type Site } from '../params/service.ts';
 import type { K8sObject } from './render.ts';
+import type { KubeVisionValues } from '../params/kubevision.ts';
 
 interface MatchExpression {
   key: string;
@@ -47,8 +48,8 @@ function termLabels(term: { matchExpressions?: MatchExpression[] }): Record<stri
   return labels;
 }
 
-export function placementsOf(objects: K8sObject[], values: Record<string, unknown>): WorkloadPlacement[] {
-  const sites = values.sites as Record<Site, { enabled: boolean; nodeLabel: { key: string; value: string } }>;
+export function placementsOf(objects: K8sObject[], values: KubeVisionValues): WorkloadPlacement[] {
+  const sites = values.sites;
   const hpas = new Map(
     objects
       .filter((o) => o.kind === 'HorizontalPodAutoscaler')

@@ -35,6 +35,6 @@ export function formatPlan(p: Plan): string {
   const head = ['SERVICE', 'SITE', 'GPU', 'REPLICAS', 'NODES MUST HAVE', 'TOLERATES'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const db = (p.plant.values.mongodb as { mode: string }).mode === 'external' ? '\nmongodb: external (connection string from an existing Secret)' : '';
+  const db = p.plant.values.mongodb.mode === 'external' ? '\nmongodb: external (connection string from an existing Secret)' : '';
   return [`Plant ${p.plant.displayName} (${p.plant.id})`, '', line(head), ...rows.map(line), '', `dashboard: ${p.ingress}${db}`].join('\n');
 }

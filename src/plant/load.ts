@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseHelmYaml } from '../helm/yaml.ts';
 import { PlantError } from './errors.ts';
 import { coalesce, isMap } from './merge.ts';
+import type { KubeVisionValues } from '../params/kubevision.ts';
 import type { ValuesValidator } from './validate.ts';
 
 /** A plant: one customer site, validated and merged over the chart defaults. */
@@ -15,7 +16,7 @@ export interface Plant {
   /** Only what the plant file sets. */
   overrides: Record<string, unknown>;
   /** The chart defaults with the overrides applied: the plant chart's values.yaml. */
-  values: Record<string, unknown>;
+  values: KubeVisionValues;
 }
 
 export const PLANT_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -92,7 +93,8 @@ export function loadPlant(file: string, defaults: Record<string, unknown>, valid
   const values = coalesce(defaults, overrides);
   problems.push(...validator.plantProblems(overrides, values, 'values.'));
   if (problems.length) throw new PlantError(label, problems);
-  return { id, file, displayName, description, overrides, values };
+  // Checked above against the schema generated from the declarations KubeVisionValues is computed from.
+  return { id, file, displayName, description, overrides, values: values as KubeVisionValues };
 }
 
 /** A folder that cannot be a plant folder: every build or plan stops before writing anything. */

@@ -22,20 +22,6 @@ export interface NodeTaint {
   effect: TaintEffect;
 }
 
-/** What a plant's site values say a node carries. */
-interface SiteValues {
-  enabled: boolean;
-  nodeLabel: { key: string; value: string };
-  taint: { enabled: boolean } & NodeTaint;
-  gpu: {
-    enabled: boolean;
-    nodeLabel: { key: string; value: string };
-    taint: { enabled: boolean } & NodeTaint;
-    resourceName: string;
-    runtimeClassName: string;
-  };
-}
-
 /** A node of one site of one plant: its labels and taints, in the order they are printed. */
 export interface SiteNode {
   plant: Plant;
@@ -54,7 +40,7 @@ export class SiteError extends Error {
   override name = 'SiteError';
 }
 
-const sitesOf = (plant: Plant) => plant.values.sites as Record<Site, SiteValues>;
+const sitesOf = (plant: Plant) => plant.values.sites;
 const fileOf = (plant: Plant) => path.relative(process.cwd(), plant.file) || plant.file;
 
 /** "sites.x.enabled is false in values/p.yaml", or "... (the default, ...)" when the file does not set it. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { plantImages } from '../../src/images/plant-images.ts';
+import type { KubeVisionValues } from '../../src/params/kubevision.ts';
 import { coalesce } from '../../src/plant/merge.ts';
 import { project } from '../../src/project.ts';
 import { kubevision } from '../support/cli.ts';
@@ -15,7 +16,7 @@ const temp = tempDirs();
 
 const pulled = (objs: K8sObject[]) => images(objs).sort();
 
-const listed = (values: Record<string, unknown>) => plantImages(values, project().version).map((i) => i.image).sort();
+const listed = (values: KubeVisionValues) => plantImages(values, project().version).map((i) => i.image).sort();
 
 /** What Artifact Hub reads from Chart.yaml: annotations."artifacthub.io/images", a YAML list in a string. */
 const annotated = (dir: string) => {
@@ -44,7 +45,7 @@ describe('the images a plant must mirror are the ones its chart pulls', () => {
       const file = path.join(dir, `values-${n}.yaml`);
       writeFileSync(file, YAML.stringify(over));
       const objs = await template(genericChartDir(), ['-f', file]);
-      expect(listed(coalesce(defaults, over)), JSON.stringify(over)).toEqual(pulled(objs));
+      expect(listed(coalesce(defaults, over) as KubeVisionValues), JSON.stringify(over)).toEqual(pulled(objs));
     }
   });
 

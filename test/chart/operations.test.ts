@@ -15,6 +15,7 @@ import { startRegistry, type Registry } from '../support/registry.ts';
 import { throwawayKey } from '../support/signing.ts';
 import { byKind, chartDir, helm, plantIds } from '../support/plants.ts';
 import { tempDirs } from '../support/temp.ts';
+import type { KubeVisionValues } from '../../src/params/kubevision.ts';
 
 /*
  * Every command of the operations guide in the chart READMEs, exercised:
@@ -280,7 +281,7 @@ const exercise: Record<string, (r: Run) => Promise<void> | void> = {
     const objs = await asTemplate(r);
     const face = find(objs, 'Deployment', r.ctx.names.faceDeployment);
     const { target } = placementMove(r.ctx);
-    const label = (r.ctx.defaults.sites as Record<string, { nodeLabel: { value: string } }>)[target]!.nodeLabel.value;
+    const label = r.ctx.defaults.sites[target].nodeLabel.value;
     const affinity = JSON.stringify((face?.spec as { template: { spec: { affinity: unknown } } }).template.spec.affinity);
     expect(affinity).toContain(JSON.stringify(label));
   },
@@ -493,7 +494,7 @@ it('the guide derives object names the way the chart names them, for any release
 
 describe.each(charts)('operations guide in the README of %s', (chart) => {
   const dir = chartDir(chart);
-  const defaults = YAML.parse(readFileSync(path.join(dir, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+  const defaults = YAML.parse(readFileSync(path.join(dir, 'values.yaml'), 'utf8')) as KubeVisionValues;
   const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
 
   it('shows exactly the commands the guide declares for this chart, in order', () => {
@@ -532,7 +533,7 @@ describe.each(charts)('operations guide in the README of %s', (chart) => {
 
 it('over all charts, every declared command is shown in some README', () => {
   const shown = new Set(charts.flatMap((chart) => {
-    const defaults = YAML.parse(readFileSync(path.join(chartDir(chart), 'values.yaml'), 'utf8')) as Record<string, unknown>;
+    const defaults = YAML.parse(readFileSync(path.join(chartDir(chart), 'values.yaml'), 'utf8')) as KubeVisionValues;
     return commandsFor(opsContext(chart, defaults)).map((c) => c.id);
   }));
   expect([...shown].sort()).toEqual(ALL_COMMANDS.map((c) => c.id).sort());

@@ -40,7 +40,7 @@ interface WorkloadValues {
 /** Where the plant's values say a workload belongs, written from the values, not the chart. */
 function belongsOn(plant: Plant, workload: string, site: Site, gpuNode: boolean): boolean {
   const sites = plant.values.sites as Record<Site, SiteValues>;
-  const w = plant.values[workload] as WorkloadValues;
+  const w = (plant.values as Record<string, unknown>)[workload] as WorkloadValues;
   const gpuWork = workload === 'face' && w.compute === 'gpu';
   const allowed = w.placement === 'any' ? SITES.filter((s) => sites[s].enabled && (!gpuWork || sites[s].gpu.enabled)) : [w.placement];
   if (!allowed.includes(site)) return false;
