@@ -1,10 +1,9 @@
 import type { Group } from '../params/dsl.ts';
-import { SITES, siteTitle } from '../params/service.ts';
+import { formatTaint, SITES, siteTitle } from '../placement/sites.ts';
 import { renderParameterTable } from './files/readme-table.ts';
 import { opsContext, renderOperations } from './operations.ts';
 import type { KubeVisionValues } from '../params/kubevision.ts';
 
-const taintText = (t: { key: string; value: string; effect: string }) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
 
 /** What a plant must put on its k3s nodes so that placement finds them. */
 export function nodeSetup(values: KubeVisionValues): string {
@@ -14,11 +13,11 @@ export function nodeSetup(values: KubeVisionValues): string {
     const s = sites[site];
     if (!s.enabled) continue;
     lines.push(`- **${siteTitle[site]} nodes**: label \`${s.nodeLabel.key}=${s.nodeLabel.value}\``);
-    if (s.taint.enabled) lines.push(`  and taint \`${taintText(s.taint)}\``);
+    if (s.taint.enabled) lines.push(`  and taint \`${formatTaint(s.taint)}\``);
     if (s.gpu.enabled) {
       lines.push(
         `- **${siteTitle[site]} GPU nodes**: additionally label \`${s.gpu.nodeLabel.key}=${s.gpu.nodeLabel.value}\`` +
-          (s.gpu.taint.enabled ? ` and taint \`${taintText(s.gpu.taint)}\`` : '') +
+          (s.gpu.taint.enabled ? ` and taint \`${formatTaint(s.gpu.taint)}\`` : '') +
           `; the NVIDIA device plugin must advertise \`${s.gpu.resourceName}\`` +
           (s.gpu.runtimeClassName ? ` and RuntimeClass \`${s.gpu.runtimeClassName}\` must exist` : ''),
       );

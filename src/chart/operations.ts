@@ -1,5 +1,5 @@
 import { MONGODB_PORT, secretKeys } from '../../apps/shared/contract.ts';
-import { SITES, siteTitle, type Site } from '../params/service.ts';
+import { SITES, siteTitle, type Site } from '../placement/sites.ts';
 import { componentName, fullnameOf } from './constructs/context.ts';
 import { MONGODB_CONTAINER, MONGODB_ROOT_USER, mongodbHost } from './constructs/mongodb.ts';
 import { FLEET_WORKSPACE, PLANT_CLUSTER_LABEL } from '../fleet/cluster-label.ts';

@@ -2,6 +2,7 @@ import { ApiObject, App } from 'cdk8s';
 import type { Rule } from '../params/rules.ts';
 import { toGoTemplate } from '../params/expr.ts';
 import { toHelmYaml } from '../helm/yaml.ts';
+import { placementTpl } from '../placement/template.ts';
 import { contractTpl, helpersTpl } from './helpers.ts';
 import { KubeVisionChart } from './kubevision-chart.ts';
 
@@ -16,6 +17,7 @@ export function synthTemplates(rules: Rule[]): Map<string, string> {
   const files = new Map<string, string>();
   files.set('_helpers.tpl', helpersTpl());
   files.set('_contract.tpl', contractTpl());
+  files.set('_placement.tpl', placementTpl());
   files.set('validate.yaml', renderValidation(rules));
 
   const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);

@@ -11,7 +11,7 @@ import { formatPlan, planPlant } from '../plan/plan.ts';
 import { plantFiles, ValuesFolderError } from '../plant/load.ts';
 import { PRESETS, scaffoldPlant, type Preset } from '../plant/scaffold.ts';
 import { project } from '../project.ts';
-import { formatSite, SiteError, siteNode, siteReport } from '../site/site.ts';
+import { formatSite, SiteError, siteNode, siteReport } from '../placement/nodes.ts';
 
 const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 

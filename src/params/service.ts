@@ -2,12 +2,7 @@ import { bool, group, int, map, oneOf, str, type Param } from './dsl.ts';
 import { and, eq, isTrue } from './expr.ts';
 import { formats, optional } from './patterns.ts';
 
-export const PLACEMENTS = ['onprem', 'cloud', 'any'] as const;
-export type Placement = (typeof PLACEMENTS)[number];
-export const SITES = ['onprem', 'cloud'] as const;
-export type Site = (typeof SITES)[number];
-
-export const siteTitle: Record<Site, string> = { onprem: 'on-premise', cloud: 'cloud' };
+import { PLACEMENTS, siteTitle, type Placement, type Site } from '../placement/sites.ts';
 
 export interface ServiceSpec<E extends Record<string, Param> = Record<never, Param>> {
   title: string;

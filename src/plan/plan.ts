@@ -1,8 +1,8 @@
 import { plantChart } from '../pipeline/charts.ts';
 import type { Model } from '../model.ts';
 import type { Plant } from '../plant/load.ts';
-import { siteTitle } from '../params/service.ts';
-import { placementsOf, type WorkloadPlacement } from './placement.ts';
+import { formatTaint, siteTitle } from '../placement/sites.ts';
+import { placementsOf, type WorkloadPlacement } from '../placement/read-back.ts';
 import { renderChart } from './render.ts';
 
 export interface Plan {
@@ -30,7 +30,7 @@ export function formatPlan(p: Plan): string {
     w.gpus ? `${w.gpus.count}x ${w.gpus.resource}${w.runtimeClassName ? ` (runtime ${w.runtimeClassName})` : ''}` : '-',
     w.replicas,
     w.nodeTerms.map((t) => Object.entries(t).map(([k, v]) => `${k}=${v}`).join(',')).join(' | ') || 'any node',
-    w.tolerations.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') || '-',
+    w.tolerations.map(formatTaint).join(', ') || '-',
   ]);
   const head = ['SERVICE', 'SITE', 'GPU', 'REPLICAS', 'NODES MUST HAVE', 'TOLERATES'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -4,12 +4,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { chartContract, contractTpl, helpersTpl } from '../../src/chart/helpers.ts';
 import { helmOk } from '../../src/helm/run.ts';
+import { placementTpl } from '../../src/placement/template.ts';
 import { coalesce } from '../../src/plant/merge.ts';
 import { genericChartDir } from '../support/plants.ts';
 import { tempDirs } from '../support/temp.ts';
 
 /**
- * Each named template of src/chart/_helpers.tpl, called the way the chart calls it, by real
+ * Each named template of src/chart/_helpers.tpl and src/placement/_placement.tpl, called the way the chart calls it, by real
  * helm. Every case is one ConfigMap of a throwaway chart holding only the helpers: its root
  * context is built in the case (the generic chart's default values with the case's
  * overrides, a release and a chart of its own), so one `helm template` renders them all.
@@ -131,6 +132,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: helpers\nversion: 0.0.1\n');
   writeFileSync(path.join(dir, 'templates/_helpers.tpl'), helpersTpl());
   writeFileSync(path.join(dir, 'templates/_contract.tpl'), contractTpl());
+  writeFileSync(path.join(dir, 'templates/_placement.tpl'), placementTpl());
   const defaults = YAML.parse(readFileSync(path.join(genericChartDir(), 'values.yaml'), 'utf8')) as Record<string, unknown>;
   cases.forEach((c, i) => writeFileSync(path.join(dir, `templates/case-${String(i).padStart(3, '0')}.yaml`), caseTemplate(c, defaults)));
   const rendered = await helmOk(['template', 'helpers', dir]);
@@ -141,10 +143,11 @@ beforeAll(async () => {
   expect(out.size).toBe(cases.length);
 }, 120_000);
 
-describe('the chart helpers (src/chart/_helpers.tpl), rendered by helm', () => {
+describe('the chart helpers (src/chart/_helpers.tpl, src/placement/_placement.tpl), rendered by helm', () => {
   it('ship in every chart as written', () => {
     expect(readFileSync(path.join(genericChartDir(), 'templates/_helpers.tpl'), 'utf8')).toBe(helpersTpl());
     expect(readFileSync(path.join(genericChartDir(), 'templates/_contract.tpl'), 'utf8')).toBe(contractTpl());
+    expect(readFileSync(path.join(genericChartDir(), 'templates/_placement.tpl'), 'utf8')).toBe(placementTpl());
     expect(helpersTpl()).not.toMatch(/\(list \.|index \. [0-9]/);
   });
 

@@ -1,5 +1,5 @@
 import type { K8sObject } from '../../src/plan/render.ts';
-import { podSpecOf } from '../../src/plan/placement.ts';
+import { podSpecOf } from '../../src/placement/read-back.ts';
 
 /** A node as a plant's platform team would set it up. */
 export interface Node {

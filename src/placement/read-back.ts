@@ -1,5 +1,5 @@
-import { SITES, type Site } from '../params/service.ts';
-import type { K8sObject } from './render.ts';
+import { SITES, type Site } from '../placement/sites.ts';
+import type { K8sObject } from '../plan/render.ts';
 import type { KubeVisionValues } from '../params/kubevision.ts';
 
 interface MatchExpression {

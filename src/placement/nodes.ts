@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { Plant } from '../plant/load.ts';
-import { SITES, siteTitle, type Site } from '../params/service.ts';
+import { formatTaint, SITES, siteTitle, type Site, type TaintEffect } from './sites.ts';
+
+export { formatTaint };
 import type { Plan } from '../plan/plan.ts';
-import type { WorkloadPlacement } from '../plan/placement.ts';
+import type { WorkloadPlacement } from './read-back.ts';
 
 /**
  * `kubevision site`: how to prepare a node so that it matches a plant's placement rules.
@@ -13,7 +15,6 @@ import type { WorkloadPlacement } from '../plan/placement.ts';
 
 export const ROLES = ['agent', 'server'] as const;
 export type Role = (typeof ROLES)[number];
-export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 
 export interface NodeTaint {
   key: string;
@@ -121,7 +122,6 @@ export function siteNode(plant: Plant, site: string, gpu: boolean, role: string 
 
 export const formatLabel = (key: string, value: string) => `${key}=${value}`;
 /** k3s --node-taint, kubectl taint and the Rancher agent all take key[=value]:Effect. */
-export const formatTaint = (t: NodeTaint) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
 
 /** Single-quotes a shell word unless it is made of characters the shell leaves alone. */
 export function shellWord(s: string): string {
