@@ -8,6 +8,7 @@ import { DashboardIngress } from './constructs/ingress.ts';
 import { MongoDb } from './constructs/mongodb.ts';
 import { NetworkPolicies } from './constructs/network-policies.ts';
 import { Templater } from './template.ts';
+import { ref } from './values-ref.ts';
 
 const FACE_GPU = '(eq (include "kubevision.faceGpu" .) "true")';
 
@@ -41,35 +42,35 @@ export class KubeVisionChart extends KubeVisionChartBase {
       management: true,
       env: [
         { name: env.authServiceUrl, value: serviceUrl('auth') },
-        trusted('.Values.clientAddress.ingress'),
-        { name: env.dashboardPlantName, value: t.value('.Values.frontend.branding.plantName | quote') },
-        { name: env.dashboardHelp, value: t.value('.Values.frontend.branding.help | quote') },
-        { name: env.authTimeoutSeconds, value: t.value('.Values.timeouts.gatewaySeconds | quote') },
+        trusted(ref('clientAddress.ingress')),
+        { name: env.dashboardPlantName, value: t.value(`${ref('frontend.branding.plantName')} | quote`) },
+        { name: env.dashboardHelp, value: t.value(`${ref('frontend.branding.help')} | quote`) },
+        { name: env.authTimeoutSeconds, value: t.value(`${ref('timeouts.gatewaySeconds')} | quote`) },
       ],
     });
     new AppService(this, {
       component: 'auth',
       env: [
         mongodbUri,
-        trusted('.Values.clientAddress.dashboard'),
+        trusted(ref('clientAddress.dashboard')),
         { name: env.faceServiceUrl, value: serviceUrl('face') },
         faceToken,
         { name: env.authCookieSecure, value: t.value('include "kubevision.authCookieSecure" . | quote') },
-        { name: env.authSessionIdleMinutes, value: t.value('.Values.auth.session.idleMinutes | quote') },
-        { name: env.authSessionAbsoluteHours, value: t.value('.Values.auth.session.absoluteHours | quote') },
+        { name: env.authSessionIdleMinutes, value: t.value(`${ref('auth.session.idleMinutes')} | quote`) },
+        { name: env.authSessionAbsoluteHours, value: t.value(`${ref('auth.session.absoluteHours')} | quote`) },
         // The plant's words (its values file names them) and the namespace it runs in.
-        { name: env.authPasswordContextWords, value: t.value('concat (list .Release.Namespace) .Values.auth.passwordContextWords | join "," | quote') },
+        { name: env.authPasswordContextWords, value: t.value(`concat (list .Release.Namespace) ${ref('auth.passwordContextWords')} | join "," | quote`) },
         { name: env.authAdminBootstrapToken, valueFrom: { secretKeyRef: { name: componentName(fullname, 'admin'), key: secretKeys.adminBootstrapToken } } },
         // Without face login the plant has no second factor to ask administrators for.
-        { name: env.authAdminSecondFactor, value: t.value('.Values.face.enabled | quote') },
-        { name: env.authFaceTimeoutMs, value: t.value('mul .Values.timeouts.faceSeconds 1000 | quote') },
-        { name: env.authHashMaxWaitMs, value: t.value('mul .Values.timeouts.passwordQueueSeconds 1000 | quote') },
+        { name: env.authAdminSecondFactor, value: t.value(`${ref('face.enabled')} | quote`) },
+        { name: env.authFaceTimeoutMs, value: t.value(`mul ${ref('timeouts.faceSeconds')} 1000 | quote`) },
+        { name: env.authHashMaxWaitMs, value: t.value(`mul ${ref('timeouts.passwordQueueSeconds')} 1000 | quote`) },
       ],
     });
     new AppService(this, {
       component: 'face',
       gpu: FACE_GPU,
-      imageSuffix: `(ternary .Values.face.gpu.tagSuffix "" ${FACE_GPU})`,
+      imageSuffix: `(ternary ${ref('face.gpu.tagSuffix')} "" ${FACE_GPU})`,
       env: [
         mongodbUri,
         faceToken,
@@ -78,9 +79,9 @@ export class KubeVisionChart extends KubeVisionChartBase {
         { name: env.connectionsPerClient, value: '1024' },
         { name: env.faceBackend, value: t.value('include "kubevision.faceBackend" .') },
         // Not the node's CPU count: a container would start a worker per host core.
-        { name: env.faceWorkers, value: t.value('.Values.face.workers | quote') },
-        { name: env.faceLiveness, value: t.value('.Values.face.liveness | quote') },
-        { name: env.faceModel, value: t.value('.Values.face.model | quote') },
+        { name: env.faceWorkers, value: t.value(`${ref('face.workers')} | quote`) },
+        { name: env.faceLiveness, value: t.value(`${ref('face.liveness')} | quote`) },
+        { name: env.faceModel, value: t.value(`${ref('face.model')} | quote`) },
       ],
     });
     new MongoDb(this);

@@ -141,6 +141,14 @@ export type ValuesOf<P> =
                 ? Record<string, string>
                 : never;
 
+/**
+ * Every dotted path into values of type V, groups and leaves alike ("face", "face.gpu",
+ * "face.gpu.count"); a map's own entries are not paths of the declarations.
+ */
+export type ValuePath<V> = {
+  [K in keyof V & string]: V[K] extends readonly unknown[] ? K : V[K] extends object ? (string extends keyof V[K] ? K : K | `${K}.${ValuePath<V[K]>}`) : K;
+}[keyof V & string];
+
 /** Every leaf with its dotted path, in declaration order. */
 export function* leaves(node: Group, prefix = ''): Generator<[string, Leaf]> {
   for (const [key, child] of Object.entries(node.children)) {

@@ -6,6 +6,8 @@ import YAML from 'yaml';
 import { getPath, setPath } from '../../src/params/expr.ts';
 import type { RancherQuestion } from '../../src/chart/files/questions.ts';
 import { BUILD_ROOT } from '../support/paths.ts';
+import { findParam } from '../../src/params/dsl.ts';
+import { values } from '../../src/params/kubevision.ts';
 
 const charts = readdirSync(path.join(BUILD_ROOT, 'charts'));
 const read = (chart: string, file: string) => readFileSync(path.join(BUILD_ROOT, 'charts', chart, file), 'utf8');
@@ -158,5 +160,25 @@ describe('plant forms are tailored to the plant', () => {
         expect(x.valid_chars, `${chart}: ${x.variable}`).toMatch(/^[A-Za-z0-9._:/-]+$/);
       }
     }
+  });
+});
+
+describe('the templates read only declared values', () => {
+  // TypeScript checks the paths the constructs write (src/chart/values-ref.ts); this covers
+  // the rest: the helper files, NOTES.txt and the validation rules, as the charts ship them.
+  it.each(charts)('chart %s: every .Values path names a value of src/params', (chart) => {
+    const dir = path.join(BUILD_ROOT, 'charts', chart, 'templates');
+    const unknown: string[] = [];
+    let seen = 0;
+    for (const file of readdirSync(dir)) {
+      // Go comments document calls with placeholders (.Values.x); only the code counts.
+      const text = readFileSync(path.join(dir, file), 'utf8').replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, '');
+      for (const m of text.matchAll(/\.Values\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)/g)) {
+        seen++;
+        if (!findParam(values, m[1]!)) unknown.push(`${file}: .Values.${m[1]}`);
+      }
+    }
+    expect(seen).toBeGreaterThan(50);
+    expect(unknown).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { APP_UID, HTTP_PORT, MANAGEMENT_PORT, env } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
 import { httpPort, httpProbes, image, managementPort, patchPod, podTemplate } from './pod.ts';
+import { ref } from '../values-ref.ts';
 
 export interface AppServiceProps {
   /** Values key and component name: frontend, auth or face. */
@@ -30,7 +31,7 @@ export class AppService extends Construct {
     const t = templaterOf(this);
     const key = props.component;
     const naming = new Naming(t, key);
-    const enabled = `.Values.${key}.enabled`;
+    const enabled = ref(`${key}.enabled`);
     const gpu = props.gpu ?? 'false';
 
     const sa = new k8s.KubeServiceAccount(this, 'serviceaccount', {
@@ -51,7 +52,7 @@ export class AppService extends Construct {
           container: {
             name: key,
             image: image(t, key, props.imageSuffix),
-            imagePullPolicy: t.value(`.Values.${key}.image.pullPolicy`),
+            imagePullPolicy: t.value(ref(`${key}.image.pullPolicy`)),
             ports: props.management ? [httpPort, managementPort] : [httpPort],
             env: [
               { name: env.port, value: String(HTTP_PORT) },
@@ -66,7 +67,7 @@ export class AppService extends Construct {
       },
     });
 
-    t.spliceAt(deployment, '/spec', `include "kubevision.replicas" .Values.${key}`);
+    t.spliceAt(deployment, '/spec', `include "kubevision.replicas" ${ref(key)}`);
     patchPod(t, deployment, '/spec/template', { key, gpu });
 
     const service = new k8s.KubeService(this, 'service', {
@@ -82,14 +83,14 @@ export class AppService extends Construct {
       metadata: naming.metadata(),
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: naming.name },
-        minReplicas: t.int(`.Values.${key}.autoscaling.minReplicas`),
-        maxReplicas: t.int(`.Values.${key}.autoscaling.maxReplicas`),
+        minReplicas: t.int(ref(`${key}.autoscaling.minReplicas`)),
+        maxReplicas: t.int(ref(`${key}.autoscaling.maxReplicas`)),
         metrics: [
           {
             type: 'Resource',
             resource: {
               name: 'cpu',
-              target: { type: 'Utilization', averageUtilization: t.int(`.Values.${key}.autoscaling.targetCPUUtilizationPercentage`) },
+              target: { type: 'Utilization', averageUtilization: t.int(ref(`${key}.autoscaling.targetCPUUtilizationPercentage`)) },
             },
           },
         ],
@@ -99,13 +100,13 @@ export class AppService extends Construct {
     const pdb = new k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: naming.metadata(),
       spec: {
-        maxUnavailable: k8s.IntOrString.fromString(t.value(`.Values.${key}.podDisruptionBudget.maxUnavailable`)),
+        maxUnavailable: k8s.IntOrString.fromString(t.value(ref(`${key}.podDisruptionBudget.maxUnavailable`))),
         selector: { matchLabels: naming.selector },
       },
     });
 
     for (const obj of [sa, deployment, service, hpa, pdb]) t.renderIf(obj, enabled);
-    t.renderIf(hpa, `.Values.${key}.autoscaling.enabled`);
-    t.renderIf(pdb, `and .Values.${key}.podDisruptionBudget.enabled (include "kubevision.multiReplica" .Values.${key})`);
+    t.renderIf(hpa, ref(`${key}.autoscaling.enabled`));
+    t.renderIf(pdb, `and ${ref(`${key}.podDisruptionBudget.enabled`)} (include "kubevision.multiReplica" ${ref(key)})`);
   }
 }

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Naming, templaterOf } from './context.ts';
+import { ref } from '../values-ref.ts';
 
 /**
  * A Secret the chart generates once and keeps: across upgrades (its helper reads the
@@ -27,7 +28,7 @@ export class Credentials extends GeneratedSecret {
       id: 'credentials',
       component: 'credentials',
       dataHelper: 'kubevision.credentialsData',
-      when: 'and (or .Values.auth.enabled .Values.face.enabled) (not .Values.serviceCredential.existingSecret)',
+      when: `and (or ${ref('auth.enabled')} ${ref('face.enabled')}) (not ${ref('serviceCredential.existingSecret')})`,
     });
   }
 }
@@ -38,6 +39,6 @@ export class Credentials extends GeneratedSecret {
  */
 export class AdminSetupCode extends GeneratedSecret {
   constructor(scope: Construct) {
-    super(scope, { id: 'admin-setup', component: 'admin', dataHelper: 'kubevision.adminSetupData', when: '.Values.auth.enabled' });
+    super(scope, { id: 'admin-setup', component: 'admin', dataHelper: 'kubevision.adminSetupData', when: ref('auth.enabled') });
   }
 }

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { HTTP_PORT } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
+import { ref } from '../values-ref.ts';
 
 /** The dashboard's Ingress: the one way into the application from outside the cluster. */
 export class DashboardIngress extends Construct {
@@ -12,7 +13,7 @@ export class DashboardIngress extends Construct {
     const ingress = new k8s.KubeIngress(this, 'ingress', {
       metadata: naming.metadata(),
       spec: {
-        ingressClassName: t.value('.Values.ingress.className | quote'),
+        ingressClassName: t.value(`${ref('ingress.className')} | quote`),
         rules: [
           {
             http: {
@@ -31,6 +32,6 @@ export class DashboardIngress extends Construct {
     t.spliceAt(ingress, '/metadata', 'include "kubevision.ingressAnnotations" .');
     t.spliceAt(ingress, '/spec', 'include "kubevision.ingressTls" .');
     t.spliceAt(ingress, '/spec/rules/0', 'include "kubevision.ingressHost" .');
-    t.renderIf(ingress, 'and .Values.ingress.enabled .Values.frontend.enabled');
+    t.renderIf(ingress, `and ${ref('ingress.enabled')} ${ref('frontend.enabled')}`);
   }
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { MONGODB_PORT, MONGODB_UID, secretKeys } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
 import { image, patchPod, podTemplate } from './pod.ts';
+import { ref } from '../values-ref.ts';
 
 /** The bundled MongoDB's container and its root user (operations docs exec into it). */
 export const MONGODB_CONTAINER = 'mongodb';
@@ -58,7 +59,7 @@ export class MongoDb extends Construct {
           container: {
             name: MONGODB_CONTAINER,
             image: image(t, 'mongodb'),
-            imagePullPolicy: t.value('.Values.mongodb.image.pullPolicy'),
+            imagePullPolicy: t.value(ref('mongodb.image.pullPolicy')),
             args: ['--bind_ip_all'],
             ports: [{ name: 'mongodb', containerPort: MONGODB_PORT, protocol: 'TCP' }],
             env: [
@@ -85,7 +86,7 @@ export class MongoDb extends Construct {
             metadata: { name: 'data', labels: naming.selector },
             spec: {
               accessModes: ['ReadWriteOnce'],
-              resources: { requests: { storage: k8s.Quantity.fromString(t.value('.Values.mongodb.persistence.size')) } },
+              resources: { requests: { storage: k8s.Quantity.fromString(t.value(ref('mongodb.persistence.size'))) } },
             },
           },
         ],
@@ -95,8 +96,8 @@ export class MongoDb extends Construct {
     patchPod(t, statefulSet, '/spec/template', { key: 'mongodb' });
     t.spliceAt(statefulSet, '/spec/volumeClaimTemplates/0/spec', 'include "kubevision.storageClass" .');
 
-    const bundled = 'eq .Values.mongodb.mode "bundled"';
+    const bundled = `eq ${ref('mongodb.mode')} "bundled"`;
     for (const obj of [sa, service, statefulSet]) t.renderIf(obj, bundled);
-    t.renderIf(secret, `and (${bundled}) (not .Values.mongodb.auth.existingSecret)`);
+    t.renderIf(secret, `and (${bundled}) (not ${ref('mongodb.auth.existingSecret')})`);
   }
 }

@@ -3,10 +3,12 @@ import { k8s } from 'cdk8s-plus-27';
 import { HTTP_PORT, MANAGEMENT_PORT, probes } from '../../../apps/shared/contract.ts';
 import type { Templater } from '../template.ts';
 import type { Naming } from './context.ts';
+import type { Workload } from '../../params/kubevision.ts';
+import { ref } from '../values-ref.ts';
 
 export interface PodOptions {
   /** Values key of the workload: `.Values.<key>`. */
-  key: string;
+  key: Workload;
   naming: Naming;
   uid: number;
   container: k8s.Container;
@@ -56,14 +58,14 @@ export function podTemplate(t: Templater, o: PodOptions): k8s.PodTemplateSpec {
 /** The install-time parts of a pod template at `at` (e.g. /spec/template) of `obj`. */
 export function patchPod(t: Templater, obj: ApiObject, at: string, o: Pick<PodOptions, 'key' | 'gpu'>): void {
   const gpu = o.gpu ?? 'false';
-  t.spliceAt(obj, `${at}/metadata`, `include "kubevision.podAnnotations" .Values.${o.key}`);
+  t.spliceAt(obj, `${at}/metadata`, `include "kubevision.podAnnotations" ${ref(o.key)}`);
   t.spliceAt(obj, `${at}/spec`, 'include "kubevision.imagePullSecrets" .');
-  t.spliceAt(obj, `${at}/spec`, `include "kubevision.scheduling" (dict "ctx" . "placement" .Values.${o.key}.placement "gpu" ${gpu})`);
+  t.spliceAt(obj, `${at}/spec`, `include "kubevision.scheduling" (dict "ctx" . "placement" ${ref(`${o.key}.placement`)} "gpu" ${gpu})`);
   t.blockAt(obj, `${at}/spec/containers/0/resources`, `include "kubevision.resources" (dict "ctx" . "service" "${o.key}" "gpu" ${gpu})`);
 }
 
-export function image(t: Templater, key: string, suffix = '""'): string {
-  return t.value(`include "kubevision.image" (dict "ctx" . "image" .Values.${key}.image "suffix" ${suffix})`);
+export function image(t: Templater, key: Workload, suffix = '""'): string {
+  return t.value(`include "kubevision.image" (dict "ctx" . "image" ${ref(`${key}.image`)} "suffix" ${suffix})`);
 }
 
 /** The HTTP probes every application service answers, on its service port or its management port. */
