@@ -1,7 +1,8 @@
 import type { Group } from '../params/dsl.ts';
 import { formatTaint, SITES, siteTitle } from '../placement/sites.ts';
 import { renderParameterTable } from './files/readme-table.ts';
-import { opsContext, renderOperations } from './operations.ts';
+import { renderOperations } from './operations.ts';
+import { opsContext } from './ops-context.ts';
 import type { KubeVisionValues } from '../params/kubevision.ts';
 
 
