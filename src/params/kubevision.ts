@@ -10,6 +10,9 @@ export const WORKLOADS = ['frontend', 'auth', 'face', 'mongodb'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 /** Every value of the kubevision chart. The single source of truth for them. */
+/** The Ingress serves TLS with its certificate from this source (a Secret, or cert-manager). */
+const tlsMode = (mode: 'secret' | 'certManager') => and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', mode));
+
 /** The kubevision chart's values as TypeScript sees them (a plant's values, once merged with the defaults). */
 export type KubeVisionValues = ValuesOf<typeof values>;
 
@@ -163,21 +166,21 @@ export const values = group('KubeVision', {
       }),
       secretName: str('', 'Existing Secret of type kubernetes.io/tls (mode secret)', {
         format: optional(formats.resourceName),
-        requiredWhen: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', 'secret')),
+        requiredWhen: tlsMode('secret'),
         question: {
           label: 'TLS Secret',
           group: 'Ingress',
           type: 'secret',
-          showIf: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', 'secret')),
+          showIf: tlsMode('secret'),
         },
       }),
       clusterIssuer: str('', 'cert-manager ClusterIssuer (mode certManager)', {
         format: optional(formats.resourceName),
-        requiredWhen: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', 'certManager')),
+        requiredWhen: tlsMode('certManager'),
         question: {
           label: 'cert-manager ClusterIssuer',
           group: 'Ingress',
-          showIf: and(isTrue('ingress.enabled'), isTrue('ingress.tls.enabled'), eq('ingress.tls.mode', 'certManager')),
+          showIf: tlsMode('certManager'),
         },
       }),
     }),
