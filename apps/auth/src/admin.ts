@@ -1,10 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { HttpError } from '../../shared/http.ts';
+import type { UserView } from './account.ts';
 import type { AuthConfig } from './config.ts';
+import { keys } from './counters.ts';
+import { invalid, throttledError } from './errors.ts';
 import type { FaceClient } from './face-client.ts';
+import { normaliseEmail, stringOf, uuidOf } from './fields.ts';
 import { PasswordHasher } from './passwords.ts';
 import { newRecoveryCodes, normaliseRecoveryCode } from './recovery-codes.ts';
-import { invalid, keys, normaliseEmail, stringOf, throttledError, uuidOf, type AuthService, type Client, type UserView } from './service.ts';
+import type { AuthService } from './service.ts';
+import type { Client } from './sessions.ts';
 import { AUDIT_TYPES, sha256, type AuditDoc, type AuthStore, type SessionDoc, type UserDoc } from './store.ts';
 import { judge, policies, type ThrottlePolicy } from './throttle.ts';
 
@@ -73,7 +78,7 @@ export class PlantAdmin {
   }
 
   private async admin(session: SessionDoc | undefined): Promise<UserDoc> {
-    const user = await this.auth.userOf(session);
+    const user = await this.auth.sessions.userOf(session);
     if (user.role !== 'admin') throw new HttpError(403, 'admin_only', ADMIN_ONLY);
     this.checkRecentLogin(session!, user);
     return user;
@@ -85,13 +90,13 @@ export class PlantAdmin {
    * per account and count against the client address like failed logins.
    */
   async claim(session: SessionDoc | undefined, input: { code: unknown }, client: Client): Promise<UserView> {
-    const user = await this.auth.userOf(session);
+    const user = await this.auth.sessions.userOf(session);
     this.checkRecentLogin(session!, user);
     const code = stringOf(input.code, 'code', 200).trim();
     const expected = this.cfg.adminBootstrapToken;
     if (!expected) throw new HttpError(409, 'admin_setup_closed', 'this plant has no administrator setup code (AUTH_ADMIN_BOOTSTRAP_TOKEN): ask the operator');
     const store = await this.store();
-    if (user.role === 'admin') return this.auth.view(user);
+    if (user.role === 'admin') return this.auth.account.view(user);
     if ((await store.users.count({ role: 'admin' })) > 0) throw new HttpError(409, 'admin_exists', 'this plant has an administrator already: ask them to make you one');
     const now = this.clock();
     const verdict = await store.attempt(claimKey(user.id), policies.password(this.cfg.passwordFreeAttempts), now);
@@ -100,13 +105,13 @@ export class PlantAdmin {
     }
     if (!sameSecret(code, expected)) {
       await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
-      await this.auth.audit({ type: 'admin.claim', result: 'failure', reason: 'wrong_code', userId: user.id, email: user.email, actorId: user.id, actorEmail: user.email }, client);
+      await this.auth.audit.record({ type: 'admin.claim', result: 'failure', reason: 'wrong_code', userId: user.id, email: user.email, actorId: user.id, actorEmail: user.email }, client);
       throw new HttpError(403, 'invalid_setup_code', 'this setup code is wrong', { field: 'code' });
     }
     await store.succeeded(claimKey(user.id));
     const updated = (await store.users.update(user.id, { role: 'admin' }))!;
-    await this.auth.audit({ type: 'admin.claim', result: 'success', userId: user.id, email: user.email, actorId: user.id, actorEmail: user.email }, client);
-    return this.auth.view(updated);
+    await this.auth.audit.record({ type: 'admin.claim', result: 'success', userId: user.id, email: user.email, actorId: user.id, actorEmail: user.email }, client);
+    return this.auth.account.view(updated);
   }
 
   // --- accounts ---------------------------------------------------------------------
@@ -242,7 +247,7 @@ export class PlantAdmin {
     const now = this.clock();
     if ((await store.inWindow(keys.clientFailures(client.ip), HOUR, now)) >= this.cfg.ipFailuresPerHour) throw WRONG_RESET();
     const user = await store.userByEmail(email);
-    if (user) this.auth.checkNewPassword(input.newPassword, user);
+    if (user) this.auth.password.checkNewPassword(input.newPassword, user);
     const verdict = await store.attempt(resetKey(email), RESET_POLICY, now);
     if (!verdict.allowed) {
       if (verdict.locked) throw new HttpError(403, 'reset_locked', 'too many wrong reset codes: ask your administrator for a new one');
@@ -256,14 +261,14 @@ export class PlantAdmin {
     // Deleting it is the test-and-set: of two uses of one code, one wins.
     if (!ok || !user || !reset || !(await store.resets.delete(user.id))) {
       await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
-      if (user) await this.auth.audit({ type: 'password.reset', result: 'failure', reason: 'wrong_code', userId: user.id, email: user.email }, client);
+      if (user) await this.auth.audit.record({ type: 'password.reset', result: 'failure', reason: 'wrong_code', userId: user.id, email: user.email }, client);
       throw WRONG_RESET();
     }
     await store.users.update(user.id, { passwordHash: await this.hasher.hash(input.newPassword), passwordChangedAt: new Date(now).toISOString() });
     await store.sessions.deleteMany({ userId: user.id });
     await store.devices.deleteMany({ userId: user.id });
     for (const key of [resetKey(email), keys.password(email), keys.reauth(user.id)]) await store.succeeded(key);
-    await this.auth.audit({ type: 'password.reset', result: 'success', userId: user.id, email: user.email, reason: `code issued by ${reset.issuedByEmail ?? reset.issuedBy}` }, client);
+    await this.auth.audit.record({ type: 'password.reset', result: 'success', userId: user.id, email: user.email, reason: `code issued by ${reset.issuedByEmail ?? reset.issuedBy}` }, client);
   }
 
   // --- helpers ----------------------------------------------------------------------------
@@ -293,7 +298,7 @@ export class PlantAdmin {
     const devices = await store.devices.find({ userId: user.id });
     const reset = await store.resets.get(user.id);
     return {
-      ...(await this.auth.view(user)),
+      ...(await this.auth.account.view(user)),
       throttle: {
         password: await state(keys.password(user.email), password),
         face: await state(keys.face(user.id), policies.face),
@@ -308,7 +313,7 @@ export class PlantAdmin {
   }
 
   private adminAudit(type: AuditDoc['type'], admin: UserDoc, user: UserDoc, client: Client, reason?: string): Promise<void> {
-    return this.auth.audit({ type, result: 'success', userId: user.id, email: user.email, actorId: admin.id, actorEmail: admin.email, ...(reason && { reason }) }, client);
+    return this.auth.audit.record({ type, result: 'success', userId: user.id, email: user.email, actorId: admin.id, actorEmail: admin.email, ...(reason && { reason }) }, client);
   }
 }
 

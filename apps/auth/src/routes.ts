@@ -1,10 +1,12 @@
 import express, { Router, type Request, type Response } from 'express';
 import { FACE_BODY_LIMIT_BYTES } from '../../shared/contract.ts';
-import { HttpError, handle } from '../../shared/http.ts';
+import { handle } from '../../shared/http.ts';
 import { textGuard } from '../../shared/text.ts';
 import type { PlantAdmin } from './admin.ts';
-import type { AuthService, Client, Issued } from './service.ts';
+import { notAuthenticated } from './errors.ts';
+import type { AuthService } from './service.ts';
 import { csrfGuard, newToken, type CookieJar } from './session.ts';
+import type { Client, Issued } from './sessions.ts';
 import type { SessionDoc } from './store.ts';
 
 const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
@@ -16,7 +18,7 @@ export function authRoutes(service: AuthService, jar: CookieJar, admin: PlantAdm
   r.use(csrfGuard(jar));
   // Camera frames are the only large bodies (8 JPEGs of a few hundred KB, as base64),
   // accepted only from a session that may send them.
-  r.use(['/login/face', '/me/face'], (_req, res, next) => next(res.locals.session ? undefined : new HttpError(401, 'not_authenticated', 'log in first')), express.json({ limit: FACE_BODY_LIMIT_BYTES }), textGuard);
+  r.use(['/login/face', '/me/face'], (_req, res, next) => next(res.locals.session ? undefined : notAuthenticated()), express.json({ limit: FACE_BODY_LIMIT_BYTES }), textGuard);
   r.use(express.json({ limit: '16kb' }), textGuard);
 
   const client = (req: Request, res: Response): Client => ({
@@ -28,7 +30,7 @@ export function authRoutes(service: AuthService, jar: CookieJar, admin: PlantAdm
   const session = (res: Response) => res.locals.session as SessionDoc | undefined;
   const need = (res: Response): SessionDoc => {
     const s = session(res);
-    if (!s) throw new HttpError(401, 'not_authenticated', 'log in first');
+    if (!s) throw notAuthenticated();
     return s;
   };
   const setCookies = (res: Response, issued: Issued) => {
@@ -46,7 +48,7 @@ export function authRoutes(service: AuthService, jar: CookieJar, admin: PlantAdm
     const s = session(res);
     if (s) {
       jar.setCsrf(res, s.csrf);
-      res.json({ stage: s.stage, csrfToken: s.csrf, ...(s.stage === 'full' && { user: await service.me(s) }) });
+      res.json({ stage: s.stage, csrfToken: s.csrf, ...(s.stage === 'full' && { user: await service.account.me(s) }) });
       return;
     }
     const csrf = jar.csrfToken(req) ?? newToken();
@@ -55,80 +57,80 @@ export function authRoutes(service: AuthService, jar: CookieJar, admin: PlantAdm
   }));
 
   r.post('/register', handle(async (req, res) => {
-    const { user, issued } = await service.register(body(req) as never, client(req, res));
+    const { user, issued } = await service.password.register(body(req) as never, client(req, res));
     setCookies(res, issued);
     res.status(201).json({ stage: issued.stage, user, csrfToken: issued.csrf });
   }));
 
   r.post('/login', handle(async (req, res) => {
-    const { user, issued } = await service.login(body(req) as never, client(req, res));
+    const { user, issued } = await service.password.login(body(req) as never, client(req, res));
     setCookies(res, issued);
     res.json({ stage: issued.stage, ...(user && { user }), csrfToken: issued.csrf });
   }));
 
   r.post('/login/face/challenge', handle(async (_req, res) => {
-    const challenge = await service.challenge(need(res));
+    const challenge = await service.secondFactor.challenge(need(res));
     if (challenge) res.status(201).json(challenge);
     else res.json({ mode: 'off' });
   }));
 
   r.post('/login/face/frames', handle(async (req, res) => {
-    res.json(await service.faceFrames(need(res), body(req) as never));
+    res.json(await service.secondFactor.faceFrames(need(res), body(req) as never));
   }));
 
   r.post('/login/face', handle(async (req, res) => {
-    const { user, issued } = await service.loginFace(need(res), body(req) as never, client(req, res));
+    const { user, issued } = await service.secondFactor.loginFace(need(res), body(req) as never, client(req, res));
     setCookies(res, issued);
     res.json({ stage: issued.stage, user, csrfToken: issued.csrf });
   }));
 
   r.post('/login/recovery', handle(async (req, res) => {
-    const { user, issued } = await service.loginRecovery(need(res), body(req) as never, client(req, res));
+    const { user, issued } = await service.secondFactor.loginRecovery(need(res), body(req) as never, client(req, res));
     setCookies(res, issued);
     res.json({ stage: issued.stage, user, csrfToken: issued.csrf });
   }));
 
   r.post('/logout', handle(async (req, res) => {
-    await service.logout(client(req, res));
+    await service.account.logout(client(req, res));
     res.json(anonymous(res));
   }));
 
   r.get('/me', handle(async (_req, res) => {
-    res.json({ user: await service.me(need(res)) });
+    res.json({ user: await service.account.me(need(res)) });
   }));
 
   r.get('/me/logins', handle(async (_req, res) => {
-    res.json({ logins: await service.logins(need(res)) });
+    res.json({ logins: await service.account.logins(need(res)) });
   }));
 
   r.post('/me/password', handle(async (req, res) => {
-    const issued = await service.changePassword(need(res), body(req) as never, client(req, res));
+    const issued = await service.password.changePassword(need(res), body(req) as never, client(req, res));
     setCookies(res, issued);
     res.json({ csrfToken: issued.csrf });
   }));
 
   r.post('/me/face/check', handle(async (req, res) => {
-    res.json(await service.checkFrame(need(res), body(req) as never));
+    res.json(await service.secondFactor.checkFrame(need(res), body(req) as never));
   }));
 
   r.post('/me/face', handle(async (req, res) => {
-    res.status(201).json(await service.enrollFace(need(res), body(req) as never, client(req, res)));
+    res.status(201).json(await service.secondFactor.enrollFace(need(res), body(req) as never, client(req, res)));
   }));
 
   r.delete('/me/face', handle(async (req, res) => {
-    res.json({ user: await service.disableFace(need(res), body(req) as never, client(req, res)) });
+    res.json({ user: await service.secondFactor.disableFace(need(res), body(req) as never, client(req, res)) });
   }));
 
   r.post('/me/sessions/end-others', handle(async (req, res) => {
-    res.json({ ended: await service.endOtherSessions(need(res), client(req, res)) });
+    res.json({ ended: await service.account.endOtherSessions(need(res), client(req, res)) });
   }));
 
   r.post('/me/recovery-codes', handle(async (req, res) => {
-    res.json({ recoveryCodes: await service.regenerateRecoveryCodes(need(res), body(req) as never, client(req, res)) });
+    res.json({ recoveryCodes: await service.secondFactor.regenerateRecoveryCodes(need(res), body(req) as never, client(req, res)) });
   }));
 
   r.delete('/me', handle(async (req, res) => {
-    await service.deleteAccount(need(res), body(req) as never, client(req, res));
+    await service.account.deleteAccount(need(res), body(req) as never, client(req, res));
     jar.clearDevice(res);
     res.json({ deleted: true, ...anonymous(res) });
   }));

@@ -1,0 +1,15 @@
+import { sha256 } from './store.ts';
+
+/**
+ * The throttle counters (throttle.ts) by what they count. The password counter is keyed
+ * by the email typed (hashed), so an unknown address is throttled like a known one.
+ */
+export const keys = {
+  password: (email: string) => `pw:account:${sha256(email)}`,
+  device: (deviceId: string) => `pw:device:${deviceId}`,
+  reauth: (userId: string) => `pw:reauth:${userId}`,
+  face: (userId: string) => `face:${userId}`,
+  recovery: (userId: string) => `recovery:${userId}`,
+  clientFailures: (ip: string) => `client-failures:${ip}`,
+  registrations: (ip: string) => `registrations:${ip}`,
+};

@@ -1,0 +1,57 @@
+import { HttpError } from '../../shared/http.ts';
+
+/**
+ * The answers the auth service refuses with, in one place: the parts of the service state
+ * what went wrong, and the status, code and wording a client relies on live only here.
+ */
+
+/** The one answer to every failed password login, whatever the cause. */
+export const INVALID_CREDENTIALS = 'Email or password is wrong.';
+
+export const invalid = (field: string, message: string) => new HttpError(400, 'invalid_field', `${field}: ${message}`, { field });
+
+/** 429 with when to come back, in the body and in Retry-After (which may differ when the body says 0: locked). */
+export const throttledError = (code: string, message: string, retryAfter: number, header = retryAfter) =>
+  new HttpError(429, code, message, { retryAfter }, { 'retry-after': String(header) });
+
+// --- sessions -------------------------------------------------------------------------
+
+export const notAuthenticated = () => new HttpError(401, 'not_authenticated', 'log in first');
+export const secondFactorRequired = () => new HttpError(401, 'second_factor_required', 'finish logging in with your face or a recovery code');
+export const noFaceStep = () => new HttpError(409, 'no_face_step', 'there is no login waiting for a face or recovery code');
+
+// --- passwords ------------------------------------------------------------------------
+
+export const invalidCredentials = () => new HttpError(401, 'invalid_credentials', INVALID_CREDENTIALS);
+export const wrongPassword = (field: string) => new HttpError(401, 'invalid_credentials', 'the password is wrong', { field });
+export const weakPassword = (field: string, problem: { message: string; reason: string }) =>
+  new HttpError(400, 'weak_password', `${field}: ${problem.message}`, { field, reason: problem.reason });
+export const emailTaken = () => new HttpError(409, 'email_taken', 'an account with this email already exists; log in instead', { field: 'email' });
+export const tooManyRegistrations = () => throttledError('too_many_registrations', 'too many accounts created from this address; try again later', 3600);
+
+// --- the second factor ------------------------------------------------------------------
+
+export const faceLocked = () =>
+  new HttpError(403, 'face_locked', 'face login is disabled for this account after 50 failed attempts; log in with a recovery code and enroll your face again');
+export const faceThrottled = (seconds: number) => throttledError('face_throttled', `too many failed face attempts; wait ${seconds} s, or use a recovery code`, seconds);
+export const faceMismatch = (liveness: { passed: boolean; reason: string }, attemptsLeft: number) =>
+  new HttpError(401, 'face_mismatch', liveness.passed ? 'the face does not match this account' : 'the head-turn check failed; follow the steps on screen', {
+    ...(!liveness.passed && { reason: liveness.reason }),
+    attemptsLeft,
+  });
+export const faceNotEnabled = () => new HttpError(409, 'face_not_enabled', 'this account has no face factor; log in again');
+export const faceAlreadyEnabled = () => new HttpError(409, 'face_already_enabled', 'face login is already on; turn it off first to enroll again');
+export const tooManyChallenges = (perSession: number) => new HttpError(429, 'too_many_challenges', `at most ${perSession} face checks per login; log in again`);
+export const noChallenge = () => new HttpError(409, 'no_challenge', 'start the face check first (POST /api/login/face/challenge)');
+export const challengeNotYours = () => new HttpError(403, 'challenge_not_yours', 'this head-turn challenge was not issued to this login', { field: 'challengeId' });
+export const slowDown = () => new HttpError(429, 'slow_down', 'at most three frames a second', { retryAfter: 1 });
+
+/** A frame the face service's gates refused, as the reason and message it gave; undefined for any other error. */
+export function imageRejection(e: unknown): { reason: string; message: string } | undefined {
+  return e instanceof HttpError && e.code === 'image_rejected' ? { reason: String(e.details.reason), message: e.message } : undefined;
+}
+
+export const recoveryLocked = () =>
+  new HttpError(403, 'recovery_locked', 'recovery codes are disabled for this account after 100 failed attempts; contact your administrator');
+export const recoveryThrottled = (seconds: number) => throttledError('recovery_throttled', `too many wrong codes; wait ${seconds} s`, seconds);
+export const invalidRecoveryCode = () => new HttpError(401, 'invalid_recovery_code', 'this recovery code is wrong or was used already', { field: 'code' });
