@@ -1,8 +1,10 @@
 import { HttpError } from '../../shared/http.ts';
 
 /**
- * The answers the auth service refuses with, in one place: the parts of the service state
- * what went wrong, and the status, code and wording a client relies on live only here.
+ * The answers the auth service's parts (service.ts) refuse with, in one place: a part states
+ * what went wrong, and the status, code and wording a client relies on are kept here, where
+ * two parts cannot drift apart on them. Plant administration (admin.ts) and the adapters
+ * (face-client.ts, passwords.ts, session.ts) still word their own.
  */
 
 /** The one answer to every failed password login, whatever the cause. */

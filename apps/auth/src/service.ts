@@ -11,8 +11,9 @@ import { Sessions } from './sessions.ts';
 import type { AuthStore } from './store.ts';
 
 /**
- * Every rule of the auth service, independent of HTTP. The parts are built once, here: the
- * routes and the plant administrator must share them, since the second factor keeps state
+ * Every rule of the auth service. No request, response or cookie reaches the parts (routes.ts
+ * translates), and what they refuse with is built in errors.ts. The parts are built once, here:
+ * the routes and the plant administrator must share them, since the second factor keeps state
  * (the frame-rate memory, the recovery-code hasher's queue).
  */
 export class AuthService {
