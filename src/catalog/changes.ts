@@ -61,14 +61,15 @@ function metadataChanges(before: Files, after: Files): Change[] {
     else if (old !== image) out.push({ kind: 'changed', description: `Image of ${name}: ${old} to ${image}` });
   }
   for (const [name, image] of imagesA) if (!imagesB.has(name)) out.push({ kind: 'removed', description: `Image ${image} (${name}) is no longer pulled` });
-  const { version: _va, appVersion: _aa, annotations: annA = {}, ...restA } = a;
-  const { version: _vb, appVersion: _ab, annotations: annB = {}, ...restB } = b;
+  const { version: _va, appVersion: _aa, annotations: _na, ...restA } = a;
+  const { version: _vb, appVersion: _ab, annotations: _nb, ...restB } = b;
   const keys = [...new Set([...Object.keys(restA), ...Object.keys(restB)])].filter((k) => !isDeepStrictEqual(restA[k], restB[k])).sort();
   if (keys.length > 0) out.push({ kind: 'changed', description: `Chart metadata: ${keys.join(', ')}` });
-  const notes = (m: unknown) => m as Record<string, unknown>;
-  for (const key of [...new Set([...Object.keys(notes(annA)), ...Object.keys(notes(annB))])].sort()) {
+  const annA = annotations(a);
+  const annB = annotations(b);
+  for (const key of [...new Set([...Object.keys(annA), ...Object.keys(annB)])].sort()) {
     if (key === CHANGES_ANNOTATION || key === IMAGES_ANNOTATION) continue;
-    const [x, y] = [notes(annA)[key], notes(annB)[key]];
+    const [x, y] = [annA[key], annB[key]];
     if (x === y) continue;
     if (x === undefined) out.push({ kind: 'added', description: `Annotation ${key}: ${show(y)}` });
     else if (y === undefined) out.push({ kind: 'removed', description: `Annotation ${key}` });
@@ -101,8 +102,10 @@ function templateChanges(before: Files, after: Files): Change[] {
 const parse = (data: string | Buffer | undefined): unknown => (data === undefined ? undefined : YAML.parse(String(data)));
 const chartMeta = (files: Files) => (parse(files.get('Chart.yaml')) ?? {}) as Record<string, unknown>;
 
+const annotations = (meta: Record<string, unknown>) => (meta.annotations ?? {}) as Record<string, unknown>;
+
 function images(meta: Record<string, unknown>): Map<string, string> {
-  const list = parse((meta.annotations as Record<string, string> | undefined)?.[IMAGES_ANNOTATION]);
+  const list = parse(annotations(meta)[IMAGES_ANNOTATION] as string | undefined);
   return new Map(Array.isArray(list) ? list.map((i: { name: string; image: string }) => [i.name, i.image]) : []);
 }
 

@@ -1,8 +1,6 @@
 import path from 'node:path';
 import type { Plant } from '../plant/load.ts';
 import { formatTaint, SITES, siteTitle, type Site, type TaintEffect } from './sites.ts';
-
-export { formatTaint };
 import type { Plan } from '../plan/plan.ts';
 import type { WorkloadPlacement } from './read-back.ts';
 
