@@ -1,7 +1,6 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
-import { baseApp, finishApp, listen, requestsAnswered } from '../../shared/http.ts';
+import { baseApp, finishApp } from '../../shared/http.ts';
+import { databaseCheck, serve, type Service } from '../../shared/lifecycle.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { lazyStore } from '../../shared/store/lazy.ts';
 import type { AuthConfig } from './config.ts';
@@ -15,9 +14,7 @@ import { AuthService } from './service.ts';
 import { cookieJar, sessionLoader } from './session.ts';
 import { AuthStore } from './store.ts';
 
-export interface AuthServer {
-  start(): Promise<{ url: string }>;
-  close(): Promise<void>;
+export interface AuthServer extends Service {
   service: AuthService;
 }
 
@@ -54,17 +51,15 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
 
   // Ready when the database answers. The face service is not a condition: without it,
   // password-only accounts must still log in.
+  const database = databaseCheck(store);
   const app = baseApp({
     log,
     trustedProxies: cfg.trustedProxies,
     managementPort: cfg.managementPort,
     metrics,
     readiness: async () => {
-      const database = await store.ping().then(
-        () => 'ok',
-        () => 'unavailable',
-      );
-      return { ready: database === 'ok', checks: { database } };
+      const checks = { database: await database() };
+      return { ready: checks.database === 'ok', checks };
     },
   });
   app.get('/openapi.json', (_req, res) => {
@@ -73,28 +68,22 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
   app.use('/api', apiHeaders, sessionLoader(jar, async () => (await store.data()).sessions, cfg, clock), authRoutes(service, jar, admin));
   finishApp(app, log);
 
-  let server: Server | undefined;
-  return {
-    service,
-    async start() {
-      // Before the port opens: the first burst of logins is admitted against a measured cost.
-      const hashMs = Math.round(await hasher.calibrate());
-      server = await listen(app, cfg);
-      const { port } = server.address() as AddressInfo;
-      // Open the database now if it is there; if not, the service starts unready and retries.
+  let hashMs = 0;
+  const lifecycle = serve(app, cfg, log, 'auth service', {
+    // Before the port opens: the first burst of logins is admitted against a measured cost.
+    beforeListen: async () => {
+      hashMs = Math.round(await hasher.calibrate());
+    },
+    // Open the database now if it is there; if not, the service starts unready and retries.
+    afterListen: async () => {
       await store.ping().catch(() => undefined);
-      log.info({ port, cookieSecure: cfg.cookieSecure, scryptLogN: cfg.scryptLogN, hashMs, hashConcurrency: cfg.hashConcurrency }, 'auth service ready');
-      return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
     },
-    async close() {
-      // No new connections; those waiting for a hash get 503 now; running handlers finish
-      // (also those whose client is gone) before the database closes under them.
-      const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      await hasher.close();
-      await requestsAnswered(app);
-      server?.closeAllConnections();
-      await closed;
-      await store.close();
-    },
-  };
+    describe: () => ({ cookieSecure: cfg.cookieSecure, scryptLogN: cfg.scryptLogN, hashMs, hashConcurrency: cfg.hashConcurrency }),
+    // Those waiting for a hash get 503 now; running handlers finish (also those whose
+    // client is gone) before the database closes under them.
+    stopping: () => hasher.close(),
+    endConnectionsAfterHandlers: true,
+    release: () => store.close(),
+  });
+  return { service, start: lifecycle.start, close: lifecycle.close };
 }

@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { baseApp, finishApp, listen, requireServiceToken } from '../../shared/http.ts';
+import { baseApp, finishApp, requireServiceToken } from '../../shared/http.ts';
+import { databaseCheck, serve, type Service } from '../../shared/lifecycle.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
 import { lazyStore } from '../../shared/store/lazy.ts';
 import { thresholdOf, type FaceConfig } from './config.ts';
@@ -12,10 +11,8 @@ import { FaceService } from './service.ts';
 import { FaceStore } from './store.ts';
 import { modelId } from './engine/models.ts';
 
-export interface FaceServer {
-  /** Listens, then loads the models; resolves when ready to analyse. */
-  start(): Promise<{ url: string }>;
-  close(): Promise<void>;
+export interface FaceServer extends Service {
+  /** Listens, then loads the models; start resolves when ready to analyse. */
   pool: InferencePool;
 }
 
@@ -33,18 +30,15 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
   const store = lazyStore(cfg.mongodbUri ?? cfg.databaseUrl, { dataDir: cfg.dataDir, namespace: opts.namespace, log }, (db) => FaceStore.open(db, modelId(cfg.model)));
   const service = new FaceService(cfg, pool, store.data, metrics);
 
+  const database = databaseCheck(store);
   const app = baseApp({
     log,
     trustedProxies: cfg.trustedProxies,
     managementPort: cfg.managementPort,
     metrics,
     readiness: async () => {
-      const models = pool.ready ? 'ok' : 'loading';
-      const database = await store.ping().then(
-        () => 'ok',
-        () => 'unavailable',
-      );
-      return { ready: models === 'ok' && database === 'ok', checks: { models, database } };
+      const checks = { models: pool.ready ? 'ok' : 'loading', database: await database() };
+      return { ready: checks.models === 'ok' && checks.database === 'ok', checks };
     },
   });
   app.get('/openapi.json', (_req, res) => {
@@ -53,27 +47,15 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
   app.use('/v1', requireServiceToken(cfg.token), faceRoutes(cfg, service, store.data));
   finishApp(app, log);
 
-  let server: Server | undefined;
-  return {
-    pool,
-    async start() {
-      server = await listen(app, cfg);
-      const { port } = server.address() as AddressInfo;
-      try {
-        await pool.start();
-      } catch (e) {
-        // Models that cannot load make the service useless: do not leave the port open.
-        await new Promise<void>((resolve) => server!.close(() => resolve()));
-        await pool.close();
-        throw e;
-      }
-      log.info({ port, backend: cfg.backend, model: cfg.model, threshold: thresholdOf(cfg), workers: cfg.workers, loadMs: Math.round(pool.loadMs) }, 'face service ready');
-      return { url: `http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}` };
-    },
-    async close() {
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  const lifecycle = serve(app, cfg, log, 'face service', {
+    // Models that cannot load make the service useless: serve closes the port again.
+    afterListen: () => pool.start(),
+    abandon: () => pool.close(),
+    describe: () => ({ backend: cfg.backend, model: cfg.model, threshold: thresholdOf(cfg), workers: cfg.workers, loadMs: Math.round(pool.loadMs) }),
+    release: async () => {
       await pool.close();
       await store.close();
     },
-  };
+  });
+  return { pool, start: lifecycle.start, close: lifecycle.close };
 }
