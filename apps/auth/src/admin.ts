@@ -1,9 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { HttpError } from '../../shared/http.ts';
 import type { UserView } from './account.ts';
 import type { AuthConfig } from './config.ts';
-import { keys } from './counters.ts';
-import { invalid, throttledError } from './errors.ts';
+import { HOUR, keys } from './counters.ts';
+import {
+  adminExists,
+  adminLoginRequired,
+  adminOnly,
+  adminSetupClosed,
+  invalid,
+  invalidResetCode,
+  invalidSetupCode,
+  lastAdmin,
+  ownAccount,
+  resetLocked,
+  resetThrottled,
+  setupThrottled,
+  userNotFound,
+} from './errors.ts';
 import type { FaceClient } from './face-client.ts';
 import { normaliseEmail, stringOf, uuidOf } from './fields.ts';
 import { PasswordHasher } from './passwords.ts';
@@ -31,15 +44,11 @@ export interface AdminUserView extends UserView {
 
 export type AuditEntry = Omit<AuditDoc, 'order' | 'expiresAt'>;
 
-const HOUR = 3600_000;
-const ADMIN_ONLY = "only the plant's administrators may do this";
 
 /** Redeeming reset codes: a few free tries, then waits, and the code is void after 20 wrong ones. */
 const RESET_POLICY: ThrottlePolicy = { free: 5, baseWaitSeconds: 30, maxWaitSeconds: 3600, hardLimit: 20 };
 const resetKey = (email: string) => `reset:${sha256(email)}`;
 const claimKey = (userId: string) => `admin-claim:${userId}`;
-
-const WRONG_RESET = () => new HttpError(400, 'invalid_reset_code', 'this reset code is wrong, used or expired; ask your administrator for a new one', { field: 'code' });
 
 /**
  * The plant administrator: finds accounts, sees and clears their throttling, hands out
@@ -67,19 +76,19 @@ export class PlantAdmin {
     const at = Date.parse(s.authenticatedAt ?? s.createdAt);
     const minutes = this.cfg.adminFreshMinutes;
     if (this.cfg.adminSecondFactor && !user.faceEnabled) {
-      throw new HttpError(403, 'admin_login_required', 'administration needs a login with a second factor: set up face login in your profile, then log in again with it', { reason: 'no_second_factor' });
+      throw adminLoginRequired('no_second_factor', minutes);
     }
     if (this.cfg.adminSecondFactor && !s.factor) {
-      throw new HttpError(403, 'admin_login_required', `administration needs a login with your face or a recovery code, at most ${minutes} minutes ago: log out and log in again`, { reason: 'password_only' });
+      throw adminLoginRequired('password_only', minutes);
     }
     if (this.clock() - at > minutes * 60_000) {
-      throw new HttpError(403, 'admin_login_required', `administration needs a login at most ${minutes} minutes ago: log out and log in again`, { reason: 'stale' });
+      throw adminLoginRequired('stale', minutes);
     }
   }
 
   private async admin(session: SessionDoc | undefined): Promise<UserDoc> {
     const user = await this.auth.sessions.userOf(session);
-    if (user.role !== 'admin') throw new HttpError(403, 'admin_only', ADMIN_ONLY);
+    if (user.role !== 'admin') throw adminOnly();
     this.checkRecentLogin(session!, user);
     return user;
   }
@@ -94,19 +103,17 @@ export class PlantAdmin {
     this.checkRecentLogin(session!, user);
     const code = stringOf(input.code, 'code', 200).trim();
     const expected = this.cfg.adminBootstrapToken;
-    if (!expected) throw new HttpError(409, 'admin_setup_closed', 'this plant has no administrator setup code (AUTH_ADMIN_BOOTSTRAP_TOKEN): ask the operator');
+    if (!expected) throw adminSetupClosed();
     const store = await this.store();
     if (user.role === 'admin') return this.auth.account.view(user);
-    if ((await store.users.count({ role: 'admin' })) > 0) throw new HttpError(409, 'admin_exists', 'this plant has an administrator already: ask them to make you one');
+    if ((await store.users.count({ role: 'admin' })) > 0) throw adminExists();
     const now = this.clock();
     const verdict = await store.attempt(claimKey(user.id), policies.password(this.cfg.passwordFreeAttempts), now);
-    if (!verdict.allowed) {
-      throw throttledError('setup_throttled', `too many wrong setup codes; wait ${verdict.retryAfterSeconds} s`, verdict.retryAfterSeconds, verdict.retryAfterSeconds || 3600);
-    }
+    if (!verdict.allowed) throw setupThrottled(verdict.retryAfterSeconds);
     if (!sameSecret(code, expected)) {
       await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
       await this.auth.audit.record({ type: 'admin.claim', result: 'failure', reason: 'wrong_code', userId: user.id, email: user.email, actorId: user.id, actorEmail: user.email }, client);
-      throw new HttpError(403, 'invalid_setup_code', 'this setup code is wrong', { field: 'code' });
+      throw invalidSetupCode();
     }
     await store.succeeded(claimKey(user.id));
     const updated = (await store.users.update(user.id, { role: 'admin' }))!;
@@ -183,7 +190,7 @@ export class PlantAdmin {
   async deleteAccount(session: SessionDoc | undefined, id: string, client: Client): Promise<void> {
     const admin = await this.admin(session);
     const user = await this.target(id);
-    if (user.id === admin.id) throw new HttpError(409, 'own_account', 'delete your own account from your profile');
+    if (user.id === admin.id) throw ownAccount();
     if (user.faceEnabled || user.faceTemplates > 0 || user.faceEnrolledAt) await this.face.deleteSubject(user.id);
     const store = await this.store();
     await store.deleteAccount(user.id);
@@ -198,7 +205,7 @@ export class PlantAdmin {
     const user = await this.target(id);
     const store = await this.store();
     if (!input.admin && user.role === 'admin' && (await store.users.count({ role: 'admin' })) <= 1) {
-      throw new HttpError(409, 'last_admin', 'this is the only administrator: make another one first');
+      throw lastAdmin();
     }
     // A shallow merge cannot drop a field: a former administrator's role is null.
     const updated = (await store.users.update(user.id, { role: input.admin ? 'admin' : null }))!;
@@ -245,13 +252,12 @@ export class PlantAdmin {
     if (typeof input.newPassword !== 'string') throw invalid('newPassword', 'must be a string');
     const store = await this.store();
     const now = this.clock();
-    if ((await store.inWindow(keys.clientFailures(client.ip), HOUR, now)) >= this.cfg.ipFailuresPerHour) throw WRONG_RESET();
+    if ((await store.inWindow(keys.clientFailures(client.ip), HOUR, now)) >= this.cfg.ipFailuresPerHour) throw invalidResetCode();
     const user = await store.userByEmail(email);
     if (user) this.auth.password.checkNewPassword(input.newPassword, user);
     const verdict = await store.attempt(resetKey(email), RESET_POLICY, now);
     if (!verdict.allowed) {
-      if (verdict.locked) throw new HttpError(403, 'reset_locked', 'too many wrong reset codes: ask your administrator for a new one');
-      throw throttledError('reset_throttled', `too many wrong reset codes; wait ${verdict.retryAfterSeconds} s`, verdict.retryAfterSeconds);
+      throw verdict.locked ? resetLocked() : resetThrottled(verdict.retryAfterSeconds);
     }
     const stored = user ? await store.resets.get(user.id) : null;
     // The store drops it once expired; the check here also holds between its sweeps and for a moved clock.
@@ -262,7 +268,7 @@ export class PlantAdmin {
     if (!ok || !user || !reset || !(await store.resets.delete(user.id))) {
       await store.countInWindow(keys.clientFailures(client.ip), HOUR, now);
       if (user) await this.auth.audit.record({ type: 'password.reset', result: 'failure', reason: 'wrong_code', userId: user.id, email: user.email }, client);
-      throw WRONG_RESET();
+      throw invalidResetCode();
     }
     await store.users.update(user.id, { passwordHash: await this.hasher.hash(input.newPassword), passwordChangedAt: new Date(now).toISOString() });
     await store.sessions.deleteMany({ userId: user.id });
@@ -275,7 +281,7 @@ export class PlantAdmin {
 
   private async target(id: string): Promise<UserDoc> {
     const user = await (await this.store()).users.get(uuid(id, 'id'));
-    if (!user) throw new HttpError(404, 'user_not_found', 'there is no account with this id');
+    if (!user) throw userNotFound();
     return user;
   }
 

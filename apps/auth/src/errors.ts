@@ -3,8 +3,8 @@ import { HttpError } from '../../shared/http.ts';
 /**
  * The answers the auth service's parts (service.ts) refuse with, in one place: a part states
  * what went wrong, and the status, code and wording a client relies on are kept here, where
- * two parts cannot drift apart on them. Plant administration (admin.ts) and the adapters
- * (face-client.ts, passwords.ts, session.ts) still word their own.
+ * two parts cannot drift apart on them. Plant administration (admin.ts) words its refusals
+ * here too; the adapters (face-client.ts, passwords.ts, session.ts) still word their own.
  */
 
 /** The one answer to every failed password login, whatever the cause. */
@@ -57,3 +57,33 @@ export const recoveryLocked = () =>
   new HttpError(403, 'recovery_locked', 'recovery codes are disabled for this account after 100 failed attempts; contact your administrator');
 export const recoveryThrottled = (seconds: number) => throttledError('recovery_throttled', `too many wrong codes; wait ${seconds} s`, seconds);
 export const invalidRecoveryCode = () => new HttpError(401, 'invalid_recovery_code', 'this recovery code is wrong or was used already', { field: 'code' });
+
+// --- plant administration (admin.ts) ------------------------------------------------------
+
+export const adminOnly = () => new HttpError(403, 'admin_only', "only the plant's administrators may do this");
+/** An administrator's login is not good enough: `reason` says what to do (set up a second factor, use it, log in again). */
+export const adminLoginRequired = (reason: 'no_second_factor' | 'password_only' | 'stale', minutes: number) =>
+  new HttpError(
+    403,
+    'admin_login_required',
+    reason === 'no_second_factor'
+      ? 'administration needs a login with a second factor: set up face login in your profile, then log in again with it'
+      : reason === 'password_only'
+        ? `administration needs a login with your face or a recovery code, at most ${minutes} minutes ago: log out and log in again`
+        : `administration needs a login at most ${minutes} minutes ago: log out and log in again`,
+    { reason },
+  );
+export const adminSetupClosed = () => new HttpError(409, 'admin_setup_closed', 'this plant has no administrator setup code (AUTH_ADMIN_BOOTSTRAP_TOKEN): ask the operator');
+export const adminExists = () => new HttpError(409, 'admin_exists', 'this plant has an administrator already: ask them to make you one');
+/** Locked (retryAfter 0) still says an hour in Retry-After: a client must not retry at once. */
+export const setupThrottled = (seconds: number) => throttledError('setup_throttled', `too many wrong setup codes; wait ${seconds} s`, seconds, seconds || 3600);
+export const invalidSetupCode = () => new HttpError(403, 'invalid_setup_code', 'this setup code is wrong', { field: 'code' });
+export const userNotFound = () => new HttpError(404, 'user_not_found', 'there is no account with this id');
+export const ownAccount = () => new HttpError(409, 'own_account', 'delete your own account from your profile');
+export const lastAdmin = () => new HttpError(409, 'last_admin', 'this is the only administrator: make another one first');
+
+/** Wrong, used, expired and unknown reset codes all read the same. */
+export const invalidResetCode = () =>
+  new HttpError(400, 'invalid_reset_code', 'this reset code is wrong, used or expired; ask your administrator for a new one', { field: 'code' });
+export const resetLocked = () => new HttpError(403, 'reset_locked', 'too many wrong reset codes: ask your administrator for a new one');
+export const resetThrottled = (seconds: number) => throttledError('reset_throttled', `too many wrong reset codes; wait ${seconds} s`, seconds);

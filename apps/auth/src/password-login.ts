@@ -3,7 +3,7 @@ import { DuplicateKeyError } from '../../shared/store/types.ts';
 import type { Account, UserView } from './account.ts';
 import type { AuditTrail } from './audit.ts';
 import type { AuthConfig } from './config.ts';
-import { keys } from './counters.ts';
+import { HOUR, keys } from './counters.ts';
 import { emailTaken, invalid, invalidCredentials, tooManyRegistrations, weakPassword } from './errors.ts';
 import { normaliseEmail } from './fields.ts';
 import type { AuthMetrics } from './metrics.ts';
@@ -11,8 +11,6 @@ import { passwordProblem, type PasswordHasher } from './passwords.ts';
 import type { Client, Issued, Sessions } from './sessions.ts';
 import { sha256, type AuthStore, type SessionDoc, type UserDoc } from './store.ts';
 import { policies } from './throttle.ts';
-
-const HOUR = 3600_000;
 
 /** The password: registering with one, logging in with it, changing it, and the rules a new one must meet. */
 export class PasswordLogin {

@@ -1,4 +1,5 @@
 import type { AuthConfig } from './config.ts';
+import { HOUR } from './counters.ts';
 import { noFaceStep, notAuthenticated, secondFactorRequired } from './errors.ts';
 import { DEVICE_DAYS, newToken } from './session.ts';
 import { sha256, type AuthStore, type SessionDoc, type Stage, type UserDoc } from './store.ts';
@@ -18,8 +19,6 @@ export interface Issued {
   csrf: string;
   device?: string;
 }
-
-const HOUR = 3600_000;
 
 /** Sessions as login steps issue them and as routes need them (session.ts carries them in cookies). */
 export class Sessions {
