@@ -36,16 +36,16 @@ export class KubeVisionChart extends KubeVisionChartBase {
     };
 
     // Each service believes X-Forwarded-For only from the hop in front of it.
-    const trusted = (list: string) => ({ name: env.trustedProxies, value: t.value(`join "," ${list} | quote`) });
+    const trusted = (list: string) => ({ name: env.trustedProxies, value: t.str(`join "," ${list}`) });
     new AppService(this, {
       component: 'frontend',
       management: true,
       env: [
         { name: env.authServiceUrl, value: serviceUrl('auth') },
         trusted(ref('clientAddress.ingress')),
-        { name: env.dashboardPlantName, value: t.value(`${ref('frontend.branding.plantName')} | quote`) },
-        { name: env.dashboardHelp, value: t.value(`${ref('frontend.branding.help')} | quote`) },
-        { name: env.authTimeoutSeconds, value: t.value(`${ref('timeouts.gatewaySeconds')} | quote`) },
+        { name: env.dashboardPlantName, value: t.str(ref('frontend.branding.plantName')) },
+        { name: env.dashboardHelp, value: t.str(ref('frontend.branding.help')) },
+        { name: env.authTimeoutSeconds, value: t.str(ref('timeouts.gatewaySeconds')) },
       ],
     });
     new AppService(this, {
@@ -55,16 +55,16 @@ export class KubeVisionChart extends KubeVisionChartBase {
         trusted(ref('clientAddress.dashboard')),
         { name: env.faceServiceUrl, value: serviceUrl('face') },
         faceToken,
-        { name: env.authCookieSecure, value: t.value('include "kubevision.authCookieSecure" . | quote') },
-        { name: env.authSessionIdleMinutes, value: t.value(`${ref('auth.session.idleMinutes')} | quote`) },
-        { name: env.authSessionAbsoluteHours, value: t.value(`${ref('auth.session.absoluteHours')} | quote`) },
+        { name: env.authCookieSecure, value: t.str('include "kubevision.authCookieSecure" .') },
+        { name: env.authSessionIdleMinutes, value: t.str(ref('auth.session.idleMinutes')) },
+        { name: env.authSessionAbsoluteHours, value: t.str(ref('auth.session.absoluteHours')) },
         // The plant's words (its values file names them) and the namespace it runs in.
-        { name: env.authPasswordContextWords, value: t.value(`concat (list .Release.Namespace) ${ref('auth.passwordContextWords')} | join "," | quote`) },
+        { name: env.authPasswordContextWords, value: t.str(`concat (list .Release.Namespace) ${ref('auth.passwordContextWords')} | join ","`) },
         { name: env.authAdminBootstrapToken, valueFrom: { secretKeyRef: { name: componentName(fullname, 'admin'), key: secretKeys.adminBootstrapToken } } },
         // Without face login the plant has no second factor to ask administrators for.
-        { name: env.authAdminSecondFactor, value: t.value(`${ref('face.enabled')} | quote`) },
-        { name: env.authFaceTimeoutMs, value: t.value(`mul ${ref('timeouts.faceSeconds')} 1000 | quote`) },
-        { name: env.authHashMaxWaitMs, value: t.value(`mul ${ref('timeouts.passwordQueueSeconds')} 1000 | quote`) },
+        { name: env.authAdminSecondFactor, value: t.str(ref('face.enabled')) },
+        { name: env.authFaceTimeoutMs, value: t.str(`mul ${ref('timeouts.faceSeconds')} 1000`) },
+        { name: env.authHashMaxWaitMs, value: t.str(`mul ${ref('timeouts.passwordQueueSeconds')} 1000`) },
       ],
     });
     new AppService(this, {
@@ -79,9 +79,9 @@ export class KubeVisionChart extends KubeVisionChartBase {
         { name: env.connectionsPerClient, value: '1024' },
         { name: env.faceBackend, value: t.value('include "kubevision.faceBackend" .') },
         // Not the node's CPU count: a container would start a worker per host core.
-        { name: env.faceWorkers, value: t.value(`${ref('face.workers')} | quote`) },
-        { name: env.faceLiveness, value: t.value(`${ref('face.liveness')} | quote`) },
-        { name: env.faceModel, value: t.value(`${ref('face.model')} | quote`) },
+        { name: env.faceWorkers, value: t.str(ref('face.workers')) },
+        { name: env.faceLiveness, value: t.str(ref('face.liveness')) },
+        { name: env.faceModel, value: t.str(ref('face.model')) },
       ],
     });
     new MongoDb(this);

@@ -1,7 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import type { Rule } from '../params/rules.ts';
 import { toGoTemplate } from '../params/expr.ts';
-import { toHelmYaml } from '../helm/yaml.ts';
 import { placementTpl } from '../placement/template.ts';
 import { contractTpl, helpersTpl } from './helpers.ts';
 import { KubeVisionChart } from './kubevision-chart.ts';
@@ -24,7 +23,7 @@ export function synthTemplates(rules: Rule[]): Map<string, string> {
   for (const obj of objects) {
     const file = `${obj.node.scopes.slice(2).map((s) => s.node.id).join('-')}.yaml`;
     if (files.has(file)) throw new Error(`two objects render to templates/${file}`);
-    const body = chart.t.render(toHelmYaml(chart.t.manifest(obj)));
+    const body = chart.t.render(chart.t.manifest(obj));
     const condition = chart.t.conditionOf(obj);
     files.set(file, HEADER + (condition ? `{{- if ${condition} }}\n${body}{{- end }}\n` : body));
   }

@@ -1,36 +1,53 @@
 import { JsonPatch, type ApiObject } from 'cdk8s';
+import { HelmBlock, HelmSplice, HelmText, HelmValue, helmMap, writeHelmTemplate, type HelmTree } from '../helm/template-yaml.ts';
+import { compareFields } from './field-order.ts';
 
 /**
- * cdk8s constructs build plain objects; a Helm chart needs template expressions in
- * them. Constructs put markers where a value is decided at install time, and `render`
- * turns the serialized YAML into a Helm template:
+ * cdk8s constructs build plain, typed objects; a Helm chart needs template actions in
+ * them. Constructs hold a placeholder where a value is decided at install time, and
+ * `render` turns the finished object into Helm template nodes (src/helm/template-yaml.ts)
+ * that the yaml library writes:
  *
- *   value(e)   a scalar anywhere in a string         ->  {{ e }}
- *   block(e)   the whole value of a key (YAML text)  ->  key: {{- e | nindent N }}
+ *   value(e)   a string field, or a name inside one  ->  {{ e }}
+ *   str(e)     a string field from a value           ->  {{ e | quote }}
+ *   int(e)     a number field                        ->  {{ e }}
+ *   block(e)   the whole value of a key              ->  key: {{- e | nindent N }}
  *   splice(e)  zero or more keys inside a map        ->  {{- e | nindent N }}
  *
- * Markers are plain identifiers, so YAML never quotes or folds them.
+ * Placeholders exist because cdk8s' typed objects only carry strings and numbers through
+ * their serializers. They are replaced in the object, before any YAML is written, so
+ * no placeholder can end up quoted or folded by the writer.
  */
 export class Templater {
-  private readonly exprs: string[] = [];
+  private readonly exprs: { expr: string; field?: string }[] = [];
   private readonly conditions = new WeakMap<ApiObject, string>();
   private readonly patches = new WeakMap<ApiObject, JsonPatch[]>();
 
-  private mark(kind: 'V' | 'B' | 'S', expr: string): string {
-    this.exprs.push(expr);
+  private mark(kind: 'V' | 'B' | 'S', expr: string, field?: string): string {
+    this.exprs.push({ expr, field });
     return `__KV${kind}${this.exprs.length - 1}__`;
   }
 
+  /** An action whose output is YAML of its own (a name, a number, a bool, a quoted string). */
   value(expr: string): string {
     return this.mark('V', expr);
   }
 
-  /** A number field decided at install time. The marker is a string: the YAML is text anyway. */
-  int(expr: string): number {
-    return this.mark('V', expr) as unknown as number;
+  /** A string field from a value: quoted, so no value reads as another type or breaks the line. */
+  str(expr: string): string {
+    return this.value(`${expr} | quote`);
   }
 
-  /** For string maps only (labels, matchLabels): they serialize as they are. */
+  /**
+   * A number field decided at install time. Its placeholder is a number too, from a range
+   * no Kubernetes field takes (below -2^53 + 2^20), so the typed object stays typed.
+   */
+  int(expr: string): number {
+    this.exprs.push({ expr });
+    return INT_BASE + this.exprs.length - 1;
+  }
+
+  /** The whole content of a string map (labels, matchLabels). */
   splice(expr: string): Record<string, string> {
     return { [this.mark('S', expr)]: '' };
   }
@@ -44,8 +61,9 @@ export class Templater {
     this.patch(obj, JsonPatch.add(at, this.mark('B', expr)));
   }
 
-  spliceAt(obj: ApiObject, at: string, expr: string): void {
-    this.patch(obj, JsonPatch.add(`${at}/${this.mark('S', expr)}`, ''));
+  /** `field`: the first key the splice renders, which decides where among the others it goes. */
+  spliceAt(obj: ApiObject, at: string, expr: string, field: string): void {
+    this.patch(obj, JsonPatch.add(`${at}/${this.mark('S', expr, field)}`, ''));
   }
 
   private patch(obj: ApiObject, p: JsonPatch): void {
@@ -69,22 +87,50 @@ export class Templater {
     return this.conditions.get(obj);
   }
 
-  render(yaml: string): string {
-    const expr = (i: string) => {
-      const e = this.exprs[Number(i)];
-      if (e === undefined) throw new Error(`unknown template marker ${i}`);
-      return e;
-    };
-    const lines = yaml.split('\n').map((line) => {
-      let m = /^(\s*(?:- )?)([^\s:][^:]*): __KVB(\d+)__$/.exec(line);
-      if (m) return `${m[1]}${m[2]}: {{- ${expr(m[3]!)} | nindent ${m[1]!.length + 2} }}`;
-      m = /^(\s*)__KVS(\d+)__: (?:""|'')$/.exec(line);
-      if (m) return `${m[1]}{{- ${expr(m[2]!)} | nindent ${m[1]!.length} }}`;
-      return line.replace(/__KVV(\d+)__/g, (_, i: string) => `{{ ${expr(i)} }}`);
+  /** The template text of a manifest: placeholders become actions, keys Kubernetes' order. */
+  render(manifest: unknown): string {
+    return writeHelmTemplate(this.tree(manifest, undefined, '$'));
+  }
+
+  private expr(i: string | number, where: string): { expr: string; field?: string } {
+    const e = this.exprs[Number(i)];
+    if (!e) throw new Error(`${where}: unknown template placeholder ${i}`);
+    return e;
+  }
+
+  private tree(v: unknown, parent: string | undefined, where: string): HelmTree {
+    if (Array.isArray(v)) return v.map((x, i) => this.tree(x, parent, `${where}[${i}]`));
+    if (typeof v === 'number' && Number.isInteger(v) && v >= INT_BASE && v < INT_BASE + 2 ** 20) return new HelmValue(this.expr(v - INT_BASE, where).expr);
+    if (typeof v === 'string') return this.text(v, where);
+    if (v === null || typeof v !== 'object') return v as HelmTree;
+    const entries = Object.entries(v).map(([key, value]) => {
+      const splice = SPLICE.exec(key);
+      if (splice) {
+        const { expr, field } = this.expr(splice[1]!, `${where}.${key}`);
+        return { rank: field ?? '', entry: new HelmSplice(expr) };
+      }
+      if (PLACEHOLDER.test(key)) throw new Error(`${where}.${key}: a template placeholder cannot be a key`);
+      return { rank: key, entry: [key, this.tree(value, key, `${where}.${key}`)] as const };
     });
-    const out = lines.join('\n');
-    const left = /__KV[BS]\d+__/.exec(out);
-    if (left) throw new Error(`template marker ${left[0]} is not at a position it can be rendered from`);
-    return out;
+    // A splice without a field (a whole label map) goes first.
+    entries.sort((a, b) => (a.rank === '' ? -1 : b.rank === '' ? 1 : compareFields(parent, a.rank, b.rank)));
+    return helmMap(entries.map((e) => e.entry));
+  }
+
+  private text(s: string, where: string): HelmTree {
+    const block = BLOCK.exec(s);
+    if (block) return new HelmBlock(this.expr(block[1]!, where).expr);
+    const parts = s.split(VALUE).map((p, i) => (i % 2 ? new HelmValue(this.expr(p, where).expr) : p)).filter((p) => p !== '');
+    if (parts.some((p) => typeof p === 'string' && PLACEHOLDER.test(p))) throw new Error(`${where}: a block or splice placeholder must be a whole value or key: ${s}`);
+    if (parts.length === 1 && parts[0] instanceof HelmValue) return parts[0];
+    return parts.some((p) => p instanceof HelmValue) || s.includes('{{') ? new HelmText(parts) : s;
   }
 }
+
+const INT_BASE = Number.MIN_SAFE_INTEGER;
+const VALUE = /__KVV(\d+)__/;
+const BLOCK = /^__KVB(\d+)__$/;
+const SPLICE = /^__KVS(\d+)__$/;
+const PLACEHOLDER = /__KV[VBS]\d+__/;
+
+

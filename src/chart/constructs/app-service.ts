@@ -52,7 +52,7 @@ export class AppService extends Construct {
           container: {
             name: key,
             image: image(t, key, props.imageSuffix),
-            imagePullPolicy: t.value(ref(`${key}.image.pullPolicy`)),
+            imagePullPolicy: t.str(ref(`${key}.image.pullPolicy`)),
             ports: props.management ? [httpPort, managementPort] : [httpPort],
             env: [
               { name: env.port, value: String(HTTP_PORT) },
@@ -67,7 +67,7 @@ export class AppService extends Construct {
       },
     });
 
-    t.spliceAt(deployment, '/spec', `include "kubevision.replicas" ${ref(key)}`);
+    t.spliceAt(deployment, '/spec', `include "kubevision.replicas" ${ref(key)}`, 'replicas');
     patchPod(t, deployment, '/spec/template', { key, gpu });
 
     const service = new k8s.KubeService(this, 'service', {
@@ -100,6 +100,7 @@ export class AppService extends Construct {
     const pdb = new k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: naming.metadata(),
       spec: {
+        // Not quoted: a number here must stay a number ("1" is refused as a non-percentage string).
         maxUnavailable: k8s.IntOrString.fromString(t.value(ref(`${key}.podDisruptionBudget.maxUnavailable`))),
         selector: { matchLabels: naming.selector },
       },

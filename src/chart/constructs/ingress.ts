@@ -13,7 +13,7 @@ export class DashboardIngress extends Construct {
     const ingress = new k8s.KubeIngress(this, 'ingress', {
       metadata: naming.metadata(),
       spec: {
-        ingressClassName: t.value(`${ref('ingress.className')} | quote`),
+        ingressClassName: t.str(ref('ingress.className')),
         rules: [
           {
             http: {
@@ -29,9 +29,9 @@ export class DashboardIngress extends Construct {
         ],
       },
     });
-    t.spliceAt(ingress, '/metadata', 'include "kubevision.ingressAnnotations" .');
-    t.spliceAt(ingress, '/spec', 'include "kubevision.ingressTls" .');
-    t.spliceAt(ingress, '/spec/rules/0', 'include "kubevision.ingressHost" .');
+    t.spliceAt(ingress, '/metadata', 'include "kubevision.ingressAnnotations" .', 'annotations');
+    t.spliceAt(ingress, '/spec', 'include "kubevision.ingressTls" .', 'tls');
+    t.spliceAt(ingress, '/spec/rules/0', 'include "kubevision.ingressHost" .', 'host');
     t.renderIf(ingress, `and ${ref('ingress.enabled')} ${ref('frontend.enabled')}`);
   }
 }

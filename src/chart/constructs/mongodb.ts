@@ -59,7 +59,7 @@ export class MongoDb extends Construct {
           container: {
             name: MONGODB_CONTAINER,
             image: image(t, 'mongodb'),
-            imagePullPolicy: t.value(ref('mongodb.image.pullPolicy')),
+            imagePullPolicy: t.str(ref('mongodb.image.pullPolicy')),
             args: ['--bind_ip_all'],
             ports: [{ name: 'mongodb', containerPort: MONGODB_PORT, protocol: 'TCP' }],
             env: [
@@ -86,7 +86,7 @@ export class MongoDb extends Construct {
             metadata: { name: 'data', labels: naming.selector },
             spec: {
               accessModes: ['ReadWriteOnce'],
-              resources: { requests: { storage: k8s.Quantity.fromString(t.value(ref('mongodb.persistence.size'))) } },
+              resources: { requests: { storage: k8s.Quantity.fromString(t.str(ref('mongodb.persistence.size'))) } },
             },
           },
         ],
@@ -94,7 +94,7 @@ export class MongoDb extends Construct {
     });
 
     patchPod(t, statefulSet, '/spec/template', { key: 'mongodb' });
-    t.spliceAt(statefulSet, '/spec/volumeClaimTemplates/0/spec', 'include "kubevision.storageClass" .');
+    t.spliceAt(statefulSet, '/spec/volumeClaimTemplates/0/spec', 'include "kubevision.storageClass" .', 'storageClassName');
 
     const bundled = `eq ${ref('mongodb.mode')} "bundled"`;
     for (const obj of [sa, service, statefulSet]) t.renderIf(obj, bundled);

@@ -58,14 +58,14 @@ export function podTemplate(t: Templater, o: PodOptions): k8s.PodTemplateSpec {
 /** The install-time parts of a pod template at `at` (e.g. /spec/template) of `obj`. */
 export function patchPod(t: Templater, obj: ApiObject, at: string, o: Pick<PodOptions, 'key' | 'gpu'>): void {
   const gpu = o.gpu ?? 'false';
-  t.spliceAt(obj, `${at}/metadata`, `include "kubevision.podAnnotations" ${ref(o.key)}`);
-  t.spliceAt(obj, `${at}/spec`, 'include "kubevision.imagePullSecrets" .');
-  t.spliceAt(obj, `${at}/spec`, `include "kubevision.scheduling" (dict "ctx" . "placement" ${ref(`${o.key}.placement`)} "gpu" ${gpu})`);
+  t.spliceAt(obj, `${at}/metadata`, `include "kubevision.podAnnotations" ${ref(o.key)}`, 'annotations');
+  t.spliceAt(obj, `${at}/spec`, 'include "kubevision.imagePullSecrets" .', 'imagePullSecrets');
+  t.spliceAt(obj, `${at}/spec`, `include "kubevision.scheduling" (dict "ctx" . "placement" ${ref(`${o.key}.placement`)} "gpu" ${gpu})`, 'affinity');
   t.blockAt(obj, `${at}/spec/containers/0/resources`, `include "kubevision.resources" (dict "ctx" . "service" "${o.key}" "gpu" ${gpu})`);
 }
 
 export function image(t: Templater, key: Workload, suffix = '""'): string {
-  return t.value(`include "kubevision.image" (dict "ctx" . "image" ${ref(`${key}.image`)} "suffix" ${suffix})`);
+  return t.str(`include "kubevision.image" (dict "ctx" . "image" ${ref(`${key}.image`)} "suffix" ${suffix})`);
 }
 
 /** The HTTP probes every application service answers, on its service port or its management port. */
