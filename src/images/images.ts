@@ -8,15 +8,26 @@ import { project } from '../project.ts';
 
 export const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 
-/** The application services that ship as images, each built from apps/<service>/Dockerfile. */
+/** The application services that ship as images. */
 export const SERVICES = ['face', 'auth', 'frontend'] as const;
 export type Service = (typeof SERVICES)[number];
+
+/**
+ * The Dockerfile of the plain Node.js services, auth and frontend: one for both, the service
+ * named by the build argument SERVICE_ARG (it has no default: a build without it fails).
+ * face has its own (apps/face/Dockerfile and Dockerfile.gpu): models, and CUDA for the GPU.
+ */
+export const NODE_DOCKERFILE = 'apps/Dockerfile.node';
+export const SERVICE_ARG = 'SERVICE';
+export const NODE_SERVICES = ['auth', 'frontend'] as const satisfies readonly Service[];
 
 export interface ImageSpec {
   service: Service;
   variant: 'cpu' | 'gpu';
   /** Relative to the project root, which is the build context. */
   dockerfile: string;
+  /** --build-arg NAME=value the Dockerfile needs (NODE_DOCKERFILE: which service). */
+  buildArgs: Record<string, string>;
   /** [registry/]repository:tag, exactly as the chart's "kubevision.image" renders it. */
   ref: string;
   /** The platform a variant must be built for, when it has to be one (libtensorflow GPU: x86_64 only). */
@@ -48,12 +59,20 @@ export function imageSpecs(o: { version: string; registry?: string; only?: reado
   for (const service of SERVICES) {
     if (o.only && !o.only.includes(service)) continue;
     const repository = chartDefault(`${service}.image.repository`).default;
-    specs.push({ service, variant: 'cpu', dockerfile: `apps/${service}/Dockerfile`, ref: `${prefix}${repository}:${o.version}` });
+    const plain = (NODE_SERVICES as readonly Service[]).includes(service);
+    specs.push({
+      service,
+      variant: 'cpu',
+      dockerfile: plain ? NODE_DOCKERFILE : `apps/${service}/Dockerfile`,
+      buildArgs: plain ? { [SERVICE_ARG]: service } : {},
+      ref: `${prefix}${repository}:${o.version}`,
+    });
     if (service === 'face') {
       specs.push({
         service,
         variant: 'gpu',
         dockerfile: 'apps/face/Dockerfile.gpu',
+        buildArgs: {},
         ref: `${prefix}${repository}:${o.version}${gpuSuffix}`,
         platform: 'linux/amd64',
       });
@@ -147,6 +166,7 @@ export function buildCommands(builder: BuilderName, specs: ImageSpec[], o: Build
   const cmds = specs.map((s) => [
     ...build,
     ...(s.platform ? ['--platform', s.platform] : []),
+    ...Object.entries(s.buildArgs).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]),
     ...(o.baseImage && s.variant === 'cpu' ? ['--build-arg', `${BASE_IMAGE_ARG}=${o.baseImage}`] : []),
     ...(o.caFile ? ['--secret', `id=${BUILD_CA_SECRET},src=${o.caFile}`] : []),
     '-f',

