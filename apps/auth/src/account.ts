@@ -1,10 +1,11 @@
 import type { AuditTrail } from './audit.ts';
 import type { AuthConfig } from './config.ts';
 import { keys } from './counters.ts';
-import { invalid, wrongPassword } from './errors.ts';
+import { wrongPassword } from './errors.ts';
 import type { FaceClient } from './face-client.ts';
 import type { AuthMetrics } from './metrics.ts';
 import type { PasswordHasher } from './passwords.ts';
+import type { PasswordInput } from './requests.ts';
 import type { Client, Sessions } from './sessions.ts';
 import type { AuthStore, LoginMethod, SessionDoc, UserDoc } from './store.ts';
 import { policies } from './throttle.ts';
@@ -70,7 +71,7 @@ export class Account {
    * and the user can retry), then the account, its sessions, devices and codes. The
    * audit trail stays, holding no biometric data.
    */
-  async deleteAccount(session: SessionDoc, input: { password: unknown }, client: Client): Promise<void> {
+  async deleteAccount(session: SessionDoc, input: PasswordInput, client: Client): Promise<void> {
     const user = await this.sessions.userOf(session);
     await this.reauthenticate(user, input.password);
     if (user.faceEnabled || user.faceTemplates > 0 || user.faceEnrolledAt) await this.face.deleteSubject(user.id);
@@ -82,8 +83,7 @@ export class Account {
   }
 
   /** Dangerous changes ask for the password again, throttled like a login. */
-  async reauthenticate(user: UserDoc, password: unknown, field = 'password'): Promise<void> {
-    if (typeof password !== 'string' || password.length === 0) throw invalid(field, 'is required');
+  async reauthenticate(user: UserDoc, password: string, field = 'password'): Promise<void> {
     const store = await this.store();
     const now = this.clock();
     const key = keys.reauth(user.id);

@@ -7,7 +7,6 @@ import {
   adminLoginRequired,
   adminOnly,
   adminSetupClosed,
-  invalid,
   invalidResetCode,
   invalidSetupCode,
   lastAdmin,
@@ -18,12 +17,13 @@ import {
   userNotFound,
 } from './errors.ts';
 import type { FaceClient } from './face-client.ts';
-import { normaliseEmail, stringOf, uuidOf } from './fields.ts';
+import { normaliseEmail, uuidOf } from './fields.ts';
 import { PasswordHasher } from './passwords.ts';
 import { newRecoveryCodes, normaliseRecoveryCode } from './recovery-codes.ts';
+import type { AuditQuery, ClaimInput, RedeemResetInput, RoleInput, UsersQuery } from './requests.ts';
 import type { AuthService } from './service.ts';
 import type { Client } from './sessions.ts';
-import { AUDIT_TYPES, sha256, type AuditDoc, type AuthStore, type SessionDoc, type UserDoc } from './store.ts';
+import { sha256, type AuditDoc, type AuthStore, type SessionDoc, type UserDoc } from './store.ts';
 import { judge, policies, type ThrottlePolicy } from './throttle.ts';
 
 /** One authenticator's throttling as an administrator sees it. */
@@ -98,10 +98,10 @@ export class PlantAdmin {
    * the chart keeps). Only while the plant has no administrator; wrong codes are throttled
    * per account and count against the client address like failed logins.
    */
-  async claim(session: SessionDoc | undefined, input: { code: unknown }, client: Client): Promise<UserView> {
+  async claim(session: SessionDoc | undefined, input: ClaimInput, client: Client): Promise<UserView> {
     const user = await this.auth.sessions.userOf(session);
     this.checkRecentLogin(session!, user);
-    const code = stringOf(input.code, 'code', 200).trim();
+    const code = input.code.trim();
     const expected = this.cfg.adminBootstrapToken;
     if (!expected) throw adminSetupClosed();
     const store = await this.store();
@@ -123,11 +123,11 @@ export class PlantAdmin {
 
   // --- accounts ---------------------------------------------------------------------
 
-  async users(session: SessionDoc | undefined, query: { q?: unknown; after?: unknown; limit?: unknown }): Promise<{ users: AdminUserView[]; next?: string }> {
+  async users(session: SessionDoc | undefined, query: UsersQuery): Promise<{ users: AdminUserView[]; next?: string }> {
     await this.admin(session);
-    const text = query.q === undefined ? '' : stringOf(query.q, 'q', 254).trim();
-    const after = query.after === undefined ? '' : stringOf(query.after, 'after', 254);
-    const limit = intOf(query.limit, 'limit', 1, 100, 25);
+    const text = (query.q ?? '').trim();
+    const after = query.after ?? '';
+    const limit = query.limit ?? 25;
     const store = await this.store();
     const found = await store.searchUsers(text, limit + 1, after);
     const page = found.slice(0, limit);
@@ -199,9 +199,8 @@ export class PlantAdmin {
   }
 
   /** Makes an account an administrator or takes it back; the last administrator stays one. */
-  async setRole(session: SessionDoc | undefined, id: string, input: { admin: unknown }, client: Client): Promise<AdminUserView> {
+  async setRole(session: SessionDoc | undefined, id: string, input: RoleInput, client: Client): Promise<AdminUserView> {
     const admin = await this.admin(session);
-    if (typeof input.admin !== 'boolean') throw invalid('admin', 'must be true or false');
     const user = await this.target(id);
     const store = await this.store();
     if (!input.admin && user.role === 'admin' && (await store.users.count({ role: 'admin' })) <= 1) {
@@ -215,25 +214,9 @@ export class PlantAdmin {
 
   // --- the audit trail ------------------------------------------------------------------
 
-  async auditTrail(session: SessionDoc | undefined, query: Record<string, unknown>): Promise<{ events: AuditEntry[]; next?: string }> {
+  async auditTrail(session: SessionDoc | undefined, query: AuditQuery): Promise<{ events: AuditEntry[]; next?: string }> {
     await this.admin(session);
-    const filter: Parameters<AuthStore['auditEvents']>[0] = {};
-    if (query.userId !== undefined) filter.userId = uuid(query.userId, 'userId');
-    if (query.actorId !== undefined) filter.actorId = uuid(query.actorId, 'actorId');
-    if (query.type !== undefined) {
-      if (typeof query.type !== 'string' || !(AUDIT_TYPES as readonly string[]).includes(query.type)) throw invalid('type', `must be one of ${AUDIT_TYPES.join(', ')}`);
-      filter.type = query.type as AuditDoc['type'];
-    }
-    if (query.kind !== undefined) {
-      if (query.kind !== 'login' && query.kind !== 'account' && query.kind !== 'admin') throw invalid('kind', 'must be login, account or admin');
-      filter.kind = query.kind;
-    }
-    if (query.result !== undefined) {
-      if (query.result !== 'success' && query.result !== 'failure') throw invalid('result', 'must be success or failure');
-      filter.result = query.result;
-    }
-    const before = query.before === undefined ? undefined : stringOf(query.before, 'before', 64);
-    const limit = intOf(query.limit, 'limit', 1, 200, 50);
+    const { before, limit = 50, ...filter } = query;
     const found = await (await this.store()).auditEvents(filter, limit + 1, before);
     const page = found.slice(0, limit);
     return { events: page.map(({ order: _o, expiresAt: _e, ...e }) => e), ...(found.length > limit && { next: page.at(-1)!.order }) };
@@ -246,10 +229,9 @@ export class PlantAdmin {
    * and unknown all read the same; the new password is checked before the code is spent.
    * Every session and trusted browser of the account ends; the second factor stays.
    */
-  async redeemReset(input: { email: unknown; code: unknown; newPassword: unknown }, client: Client): Promise<void> {
+  async redeemReset(input: RedeemResetInput, client: Client): Promise<void> {
     const email = normaliseEmail(input.email);
-    const raw = stringOf(input.code, 'code', 100);
-    if (typeof input.newPassword !== 'string') throw invalid('newPassword', 'must be a string');
+    const raw = input.code;
     const store = await this.store();
     const now = this.clock();
     if ((await store.inWindow(keys.clientFailures(client.ip), HOUR, now)) >= this.cfg.ipFailuresPerHour) throw invalidResetCode();
@@ -325,11 +307,4 @@ export class PlantAdmin {
 
 const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
-const uuid = (v: unknown, field: string) => uuidOf(v, field, 'an account');
-
-function intOf(v: unknown, field: string, min: number, max: number, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : typeof v === 'number' ? v : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw invalid(field, `must be a whole number from ${min} to ${max}`);
-  return n;
-}
+const uuid = (v: string, field: string) => uuidOf(v, field, 'an account');

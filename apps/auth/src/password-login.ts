@@ -8,6 +8,7 @@ import { emailTaken, invalid, invalidCredentials, tooManyRegistrations, weakPass
 import { normaliseEmail } from './fields.ts';
 import type { AuthMetrics } from './metrics.ts';
 import { passwordProblem, type PasswordHasher } from './passwords.ts';
+import type { ChangePasswordInput, LoginInput, RegisterInput } from './requests.ts';
 import type { Client, Issued, Sessions } from './sessions.ts';
 import { sha256, type AuthStore, type SessionDoc, type UserDoc } from './store.ts';
 import { policies } from './throttle.ts';
@@ -25,10 +26,9 @@ export class PasswordLogin {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async register(input: { email: unknown; name: unknown; password: unknown }, client: Client): Promise<{ user: UserView; issued: Issued }> {
+  async register(input: RegisterInput, client: Client): Promise<{ user: UserView; issued: Issued }> {
     const email = normaliseEmail(input.email);
-    if (typeof input.name !== 'string' || input.name.trim().length === 0 || input.name.trim().length > 100) throw invalid('name', 'must be 1 to 100 characters');
-    if (typeof input.password !== 'string') throw invalid('password', 'must be a string');
+    if (input.name.trim().length === 0 || input.name.trim().length > 100) throw invalid('name', 'must be 1 to 100 characters');
     this.checkPassword(input.password, email, input.name.trim());
     const store = await this.store();
     const now = this.clock();
@@ -64,8 +64,7 @@ export class PasswordLogin {
   }
 
   /** A new password for an existing account (a change, or a reset code): the same rules as at registration. */
-  checkNewPassword(password: unknown, user: UserDoc): string {
-    if (typeof password !== 'string') throw invalid('newPassword', 'must be a string');
+  checkNewPassword(password: string, user: UserDoc): string {
     this.checkPassword(password, user.email, user.name, 'newPassword');
     return password;
   }
@@ -76,9 +75,8 @@ export class PasswordLogin {
    * browsers, per browser for those that completed a login to the account before (so
    * an attacker cannot lock the owner out of their own devices), and per client address.
    */
-  async login(input: { email: unknown; password: unknown }, client: Client): Promise<{ user?: UserView; issued: Issued }> {
+  async login(input: LoginInput, client: Client): Promise<{ user?: UserView; issued: Issued }> {
     const email = normaliseEmail(input.email);
-    if (typeof input.password !== 'string' || input.password.length === 0) throw invalid('password', 'is required');
     const password = input.password.slice(0, 1024);
     const store = await this.store();
     const now = this.clock();
@@ -130,7 +128,7 @@ export class PasswordLogin {
     return { user: await this.account.view(user), issued: await this.sessions.issue(user, 'full', client) };
   }
 
-  async changePassword(session: SessionDoc, input: { currentPassword: unknown; newPassword: unknown }, client: Client): Promise<Issued> {
+  async changePassword(session: SessionDoc, input: ChangePasswordInput, client: Client): Promise<Issued> {
     const user = await this.sessions.userOf(session);
     await this.account.reauthenticate(user, input.currentPassword, 'currentPassword');
     const newPassword = this.checkNewPassword(input.newPassword, user);

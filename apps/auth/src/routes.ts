@@ -1,15 +1,14 @@
 import express, { Router, type Request, type Response } from 'express';
 import { FACE_BODY_LIMIT_BYTES } from '../../shared/contract.ts';
-import { handle } from '../../shared/http.ts';
+import { mount, routeFor } from '../../shared/route-table.ts';
 import { textGuard } from '../../shared/text.ts';
 import type { PlantAdmin } from './admin.ts';
 import { notAuthenticated } from './errors.ts';
+import * as requests from './requests.ts';
 import type { AuthService } from './service.ts';
 import { csrfGuard, newToken, type CookieJar } from './session.ts';
 import type { Client, Issued } from './sessions.ts';
 import type { SessionDoc } from './store.ts';
-
-const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
 
 /** The /api routes the dashboard calls through the frontend (apps/auth/API.md). */
 export function authRoutes(service: AuthService, jar: CookieJar, admin: PlantAdmin): Router {
@@ -20,166 +19,354 @@ export function authRoutes(service: AuthService, jar: CookieJar, admin: PlantAdm
   // accepted only from a session that may send them.
   r.use(['/login/face', '/me/face'], (_req, res, next) => next(res.locals.session ? undefined : notAuthenticated()), express.json({ limit: FACE_BODY_LIMIT_BYTES }), textGuard);
   r.use(express.json({ limit: '16kb' }), textGuard);
-
-  const client = (req: Request, res: Response): Client => ({
-    ip: req.ip ?? 'unknown',
-    userAgent: (req.get('user-agent') ?? '').slice(0, 200),
-    session: res.locals.session as SessionDoc | undefined,
-    deviceToken: jar.deviceToken(req),
-  });
-  const session = (res: Response) => res.locals.session as SessionDoc | undefined;
-  const need = (res: Response): SessionDoc => {
-    const s = session(res);
-    if (!s) throw notAuthenticated();
-    return s;
-  };
-  const setCookies = (res: Response, issued: Issued) => {
-    jar.setSession(res, issued.token, issued.csrf);
-    if (issued.device) jar.setDevice(res, issued.device);
-  };
-  const anonymous = (res: Response) => {
-    const csrf = newToken();
-    jar.clearSession(res);
-    jar.setCsrf(res, csrf);
-    return { stage: 'anonymous' as const, csrfToken: csrf };
-  };
-
-  r.get('/session', handle(async (req, res) => {
-    const s = session(res);
-    if (s) {
-      jar.setCsrf(res, s.csrf);
-      res.json({ stage: s.stage, csrfToken: s.csrf, ...(s.stage === 'full' && { user: await service.account.me(s) }) });
-      return;
-    }
-    const csrf = jar.csrfToken(req) ?? newToken();
-    jar.setCsrf(res, csrf);
-    res.json({ stage: 'anonymous', csrfToken: csrf });
-  }));
-
-  r.post('/register', handle(async (req, res) => {
-    const { user, issued } = await service.password.register(body(req) as never, client(req, res));
-    setCookies(res, issued);
-    res.status(201).json({ stage: issued.stage, user, csrfToken: issued.csrf });
-  }));
-
-  r.post('/login', handle(async (req, res) => {
-    const { user, issued } = await service.password.login(body(req) as never, client(req, res));
-    setCookies(res, issued);
-    res.json({ stage: issued.stage, ...(user && { user }), csrfToken: issued.csrf });
-  }));
-
-  r.post('/login/face/challenge', handle(async (_req, res) => {
-    const challenge = await service.secondFactor.challenge(need(res));
-    if (challenge) res.status(201).json(challenge);
-    else res.json({ mode: 'off' });
-  }));
-
-  r.post('/login/face/frames', handle(async (req, res) => {
-    res.json(await service.secondFactor.faceFrames(need(res), body(req) as never));
-  }));
-
-  r.post('/login/face', handle(async (req, res) => {
-    const { user, issued } = await service.secondFactor.loginFace(need(res), body(req) as never, client(req, res));
-    setCookies(res, issued);
-    res.json({ stage: issued.stage, user, csrfToken: issued.csrf });
-  }));
-
-  r.post('/login/recovery', handle(async (req, res) => {
-    const { user, issued } = await service.secondFactor.loginRecovery(need(res), body(req) as never, client(req, res));
-    setCookies(res, issued);
-    res.json({ stage: issued.stage, user, csrfToken: issued.csrf });
-  }));
-
-  r.post('/logout', handle(async (req, res) => {
-    await service.account.logout(client(req, res));
-    res.json(anonymous(res));
-  }));
-
-  r.get('/me', handle(async (_req, res) => {
-    res.json({ user: await service.account.me(need(res)) });
-  }));
-
-  r.get('/me/logins', handle(async (_req, res) => {
-    res.json({ logins: await service.account.logins(need(res)) });
-  }));
-
-  r.post('/me/password', handle(async (req, res) => {
-    const issued = await service.password.changePassword(need(res), body(req) as never, client(req, res));
-    setCookies(res, issued);
-    res.json({ csrfToken: issued.csrf });
-  }));
-
-  r.post('/me/face/check', handle(async (req, res) => {
-    res.json(await service.secondFactor.checkFrame(need(res), body(req) as never));
-  }));
-
-  r.post('/me/face', handle(async (req, res) => {
-    res.status(201).json(await service.secondFactor.enrollFace(need(res), body(req) as never, client(req, res)));
-  }));
-
-  r.delete('/me/face', handle(async (req, res) => {
-    res.json({ user: await service.secondFactor.disableFace(need(res), body(req) as never, client(req, res)) });
-  }));
-
-  r.post('/me/sessions/end-others', handle(async (req, res) => {
-    res.json({ ended: await service.account.endOtherSessions(need(res), client(req, res)) });
-  }));
-
-  r.post('/me/recovery-codes', handle(async (req, res) => {
-    res.json({ recoveryCodes: await service.secondFactor.regenerateRecoveryCodes(need(res), body(req) as never, client(req, res)) });
-  }));
-
-  r.delete('/me', handle(async (req, res) => {
-    await service.account.deleteAccount(need(res), body(req) as never, client(req, res));
-    jar.clearDevice(res);
-    res.json({ deleted: true, ...anonymous(res) });
-  }));
-
-  // --- the plant administrator (admin.ts) ---------------------------------------------
-  const id = (req: Request) => String(req.params.id);
-
-  // A reset code an administrator handed over: the one password change without the old password.
-  r.post('/password-reset', handle(async (req, res) => {
-    await admin.redeemReset(body(req) as never, client(req, res));
-    res.json({ reset: true });
-  }));
-
-  r.post('/admin/claim', handle(async (req, res) => {
-    res.json({ user: await admin.claim(session(res), body(req) as never, client(req, res)) });
-  }));
-
-  r.get('/admin/users', handle(async (req, res) => {
-    res.json(await admin.users(session(res), req.query as never));
-  }));
-
-  r.get('/admin/users/:id', handle(async (req, res) => {
-    res.json({ user: await admin.user(session(res), id(req)) });
-  }));
-
-  r.delete('/admin/users/:id', handle(async (req, res) => {
-    await admin.deleteAccount(session(res), id(req), client(req, res));
-    res.json({ deleted: true });
-  }));
-
-  r.post('/admin/users/:id/unlock', handle(async (req, res) => {
-    res.json({ user: await admin.unlock(session(res), id(req), client(req, res)) });
-  }));
-
-  r.post('/admin/users/:id/password-reset', handle(async (req, res) => {
-    res.status(201).json(await admin.issueReset(session(res), id(req), client(req, res)));
-  }));
-
-  r.delete('/admin/users/:id/face', handle(async (req, res) => {
-    res.json({ user: await admin.eraseFace(session(res), id(req), client(req, res)) });
-  }));
-
-  r.post('/admin/users/:id/role', handle(async (req, res) => {
-    res.json({ user: await admin.setRole(session(res), id(req), body(req) as never, client(req, res)) });
-  }));
-
-  r.get('/admin/audit', handle(async (req, res) => {
-    res.json(await admin.auditTrail(session(res), req.query as never));
-  }));
-
+  mount(r, authRouteTable, { service, jar, admin });
   return r;
 }
+
+/** What the handlers work with. */
+interface Parts {
+  service: AuthService;
+  jar: CookieJar;
+  admin: PlantAdmin;
+}
+const route = routeFor<Parts>();
+
+const client = ({ jar }: Parts, req: Request, res: Response): Client => ({
+  ip: req.ip ?? 'unknown',
+  userAgent: (req.get('user-agent') ?? '').slice(0, 200),
+  session: res.locals.session as SessionDoc | undefined,
+  deviceToken: jar.deviceToken(req),
+});
+const session = (res: Response) => res.locals.session as SessionDoc | undefined;
+const need = (res: Response): SessionDoc => {
+  const s = session(res);
+  if (!s) throw notAuthenticated();
+  return s;
+};
+const signedIn = (_req: Request, res: Response) => void need(res);
+const setCookies = ({ jar }: Parts, res: Response, issued: Issued) => {
+  jar.setSession(res, issued.token, issued.csrf);
+  if (issued.device) jar.setDevice(res, issued.device);
+};
+const anonymous = ({ jar }: Parts, res: Response) => {
+  const csrf = newToken();
+  jar.clearSession(res);
+  jar.setCsrf(res, csrf);
+  return { stage: 'anonymous' as const, csrfToken: csrf };
+};
+const id = (req: Request) => String(req.params.id);
+
+/**
+ * Every route under /api, in the order the router tries them. A route with `before:
+ * signedIn` answers 401 to a request without a session before its body is looked at, as
+ * it did when each handler checked the session first.
+ */
+export const authRouteTable = [
+  route({
+    method: 'get',
+    path: '/session',
+    summary: 'The current stage and a CSRF token (sets the CSRF cookie)',
+    status: 200,
+    errors: [],
+    handle: async ({ req, res }, d) => {
+      const s = session(res);
+      if (s) {
+        d.jar.setCsrf(res, s.csrf);
+        return { stage: s.stage, csrfToken: s.csrf, ...(s.stage === 'full' && { user: await d.service.account.me(s) }) };
+      }
+      const csrf = d.jar.csrfToken(req) ?? newToken();
+      d.jar.setCsrf(res, csrf);
+      return { stage: 'anonymous', csrfToken: csrf };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/register',
+    summary: 'Create an account and log in',
+    body: requests.registerBody,
+    status: 201,
+    errors: [400, 403, 409, 429],
+    handle: async ({ req, res, body }, d) => {
+      const { user, issued } = await d.service.password.register(body, client(d, req, res));
+      setCookies(d, res, issued);
+      return { stage: issued.stage, user, csrfToken: issued.csrf };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/login',
+    summary: 'Password step; one generic 401 for unknown account, wrong password or throttling',
+    body: requests.loginBody,
+    status: 200,
+    errors: [400, 401, 403, 503],
+    handle: async ({ req, res, body }, d) => {
+      const { user, issued } = await d.service.password.login(body, client(d, req, res));
+      setCookies(d, res, issued);
+      return { stage: issued.stage, ...(user && { user }), csrfToken: issued.csrf };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/login/face/challenge',
+    summary: 'A head-turn challenge for the face step, bound to this session (or {mode: off}); its steps are revealed one at a time',
+    status: 201,
+    errors: [401, 403, 409, 429, 503],
+    before: signedIn,
+    handle: async ({ res }, d) => {
+      // 201 for a challenge made, 200 when there is none to make: answered here.
+      const challenge = await d.service.secondFactor.challenge(need(res));
+      if (challenge) res.status(201).json(challenge);
+      else res.json({ mode: 'off' });
+      return undefined;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/login/face/frames',
+    summary: "Camera frames answering this session's challenge, as they are taken (1 to 4 a request, one request at a time): what to do now",
+    body: requests.faceFramesBody,
+    status: 200,
+    errors: [400, 401, 403, 409, 410, 413, 422, 503],
+    before: signedIn,
+    handle: async ({ res, body }, d) => d.service.secondFactor.faceFrames(need(res), body),
+  }),
+  route({
+    method: 'post',
+    path: '/login/face',
+    summary: "Face step: judge this session's answered challenge (or, liveness off, one image)",
+    body: requests.faceLoginBody,
+    status: 200,
+    errors: [400, 401, 403, 409, 410, 422, 429, 503],
+    before: signedIn,
+    handle: async ({ req, res, body }, d) => {
+      const { user, issued } = await d.service.secondFactor.loginFace(need(res), body, client(d, req, res));
+      setCookies(d, res, issued);
+      return { stage: issued.stage, user, csrfToken: issued.csrf };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/login/recovery',
+    summary: 'Second step with a single-use recovery code',
+    body: requests.recoveryLoginBody,
+    status: 200,
+    errors: [400, 401, 403, 429],
+    before: signedIn,
+    handle: async ({ req, res, body }, d) => {
+      const { user, issued } = await d.service.secondFactor.loginRecovery(need(res), body, client(d, req, res));
+      setCookies(d, res, issued);
+      return { stage: issued.stage, user, csrfToken: issued.csrf };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/logout',
+    summary: 'End the session',
+    status: 200,
+    errors: [403],
+    handle: async ({ req, res }, d) => {
+      await d.service.account.logout(client(d, req, res));
+      return anonymous(d, res);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/me',
+    summary: 'The logged-in user',
+    status: 200,
+    errors: [401],
+    before: signedIn,
+    handle: async ({ res }, d) => ({ user: await d.service.account.me(need(res)) }),
+  }),
+  route({
+    method: 'get',
+    path: '/me/logins',
+    summary: 'Recent login attempts, newest first (at most 20)',
+    status: 200,
+    errors: [401],
+    before: signedIn,
+    handle: async ({ res }, d) => ({ logins: await d.service.account.logins(need(res)) }),
+  }),
+  route({
+    method: 'post',
+    path: '/me/password',
+    summary: 'Change the password; other sessions end',
+    body: requests.changePasswordBody,
+    status: 200,
+    errors: [400, 401, 403],
+    before: signedIn,
+    handle: async ({ req, res, body }, d) => {
+      const issued = await d.service.password.changePassword(need(res), body, client(d, req, res));
+      setCookies(d, res, issued);
+      return { csrfToken: issued.csrf };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/me/face/check',
+    summary: 'Quality gates on one camera frame, for live guidance',
+    body: requests.faceCheckBody,
+    status: 200,
+    errors: [400, 401, 403, 429, 503],
+    before: signedIn,
+    handle: async ({ res, body }, d) => d.service.secondFactor.checkFrame(need(res), body),
+  }),
+  route({
+    method: 'post',
+    path: '/me/face',
+    summary: 'Enroll the face (1 to 5 frontal captures); returns recovery codes once if there were none',
+    body: requests.enrollBody,
+    status: 201,
+    errors: [400, 401, 403, 409, 422, 503],
+    before: signedIn,
+    handle: async ({ req, res, body }, d) => d.service.secondFactor.enrollFace(need(res), body, client(d, req, res)),
+  }),
+  route({
+    method: 'delete',
+    path: '/me/face',
+    summary: 'Turn face login off and delete the templates (password needed)',
+    body: requests.passwordBody,
+    status: 200,
+    errors: [400, 401, 403, 503],
+    before: signedIn,
+    handle: async ({ req, res, body }, d) => ({ user: await d.service.secondFactor.disableFace(need(res), body, client(d, req, res)) }),
+  }),
+  route({
+    method: 'post',
+    path: '/me/sessions/end-others',
+    summary: 'Log out everywhere else: every other session of the account ends',
+    body: requests.emptyBody,
+    status: 200,
+    errors: [400, 401, 403],
+    before: signedIn,
+    handle: async ({ req, res }, d) => ({ ended: await d.service.account.endOtherSessions(need(res), client(d, req, res)) }),
+  }),
+  route({
+    method: 'post',
+    path: '/me/recovery-codes',
+    summary: 'New recovery codes; the old ones stop working (password needed)',
+    body: requests.passwordBody,
+    status: 200,
+    errors: [400, 401, 403],
+    before: signedIn,
+    handle: async ({ req, res, body }, d) => ({ recoveryCodes: await d.service.secondFactor.regenerateRecoveryCodes(need(res), body, client(d, req, res)) }),
+  }),
+  route({
+    method: 'delete',
+    path: '/me',
+    summary: 'Delete the account and its face templates (password needed)',
+    body: requests.passwordBody,
+    status: 200,
+    errors: [400, 401, 403, 503],
+    before: signedIn,
+    handle: async ({ req, res, body }, d) => {
+      await d.service.account.deleteAccount(need(res), body, client(d, req, res));
+      d.jar.clearDevice(res);
+      return { deleted: true, ...anonymous(d, res) };
+    },
+  }),
+
+  // --- the plant administrator (d.admin.ts) ---------------------------------------------
+
+  // A reset code an administrator handed over: the one password change without the old password.
+  route({
+    method: 'post',
+    path: '/password-reset',
+    summary: 'Set a new password with the one-time code an administrator issued; every session ends',
+    body: requests.redeemResetBody,
+    status: 200,
+    errors: [400, 403, 429],
+    handle: async ({ req, res, body }, d) => {
+      await d.admin.redeemReset(body, client(d, req, res));
+      return { reset: true };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/admin/claim',
+    summary: "Become the plant's first administrator with the operator's setup code (fresh login with the second factor)",
+    body: requests.claimBody,
+    status: 200,
+    errors: [400, 401, 403, 409, 429],
+    before: signedIn,
+    handle: async ({ req, res, body }, d) => ({ user: await d.admin.claim(session(res), body, client(d, req, res)) }),
+  }),
+  route({
+    method: 'get',
+    path: '/admin/users',
+    summary: 'Accounts by email, a page at a time, with their throttling (admin)',
+    query: requests.usersQuery,
+    status: 200,
+    errors: [400, 401, 403],
+    before: signedIn,
+    handle: async ({ res, query }, d) => d.admin.users(session(res), query),
+  }),
+  route({
+    method: 'get',
+    path: '/admin/users/:id',
+    summary: 'One account with its throttling, sessions and pending reset (admin)',
+    status: 200,
+    errors: [400, 401, 403, 404],
+    before: signedIn,
+    handle: async ({ req, res }, d) => ({ user: await d.admin.user(session(res), id(req)) }),
+  }),
+  route({
+    method: 'delete',
+    path: '/admin/users/:id',
+    summary: 'Erase another account: face templates first, then everything but the audit trail (admin)',
+    status: 200,
+    errors: [400, 401, 403, 404, 409, 503],
+    before: signedIn,
+    handle: async ({ req, res }, d) => {
+      await d.admin.deleteAccount(session(res), id(req), client(d, req, res));
+      return { deleted: true };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/admin/users/:id/unlock',
+    summary: 'Clear every throttle of the account (admin)',
+    status: 200,
+    errors: [400, 401, 403, 404],
+    before: signedIn,
+    handle: async ({ req, res }, d) => ({ user: await d.admin.unlock(session(res), id(req), client(d, req, res)) }),
+  }),
+  route({
+    method: 'post',
+    path: '/admin/users/:id/password-reset',
+    summary: 'A one-time password reset code to hand over, shown once (admin)',
+    status: 201,
+    errors: [400, 401, 403, 404],
+    before: signedIn,
+    handle: async ({ req, res }, d) => d.admin.issueReset(session(res), id(req), client(d, req, res)),
+  }),
+  route({
+    method: 'delete',
+    path: '/admin/users/:id/face',
+    summary: 'Turn face login off and erase the templates (admin)',
+    status: 200,
+    errors: [400, 401, 403, 404, 503],
+    before: signedIn,
+    handle: async ({ req, res }, d) => ({ user: await d.admin.eraseFace(session(res), id(req), client(d, req, res)) }),
+  }),
+  route({
+    method: 'post',
+    path: '/admin/users/:id/role',
+    summary: 'Make an administrator, or take it back (admin)',
+    body: requests.roleBody,
+    status: 200,
+    errors: [400, 401, 403, 404, 409],
+    before: signedIn,
+    handle: async ({ req, res, body }, d) => ({ user: await d.admin.setRole(session(res), id(req), body, client(d, req, res)) }),
+  }),
+  route({
+    method: 'get',
+    path: '/admin/audit',
+    summary: 'The audit trail, newest first, filtered; nothing can change or delete it (admin)',
+    query: requests.auditQuery,
+    status: 200,
+    errors: [400, 401, 403],
+    before: signedIn,
+    handle: async ({ res, query }, d) => d.admin.auditTrail(session(res), query),
+  }),
+];

@@ -9,6 +9,7 @@ import {
   faceNotEnabled,
   faceThrottled,
   imageRejection,
+  invalid,
   invalidRecoveryCode,
   noChallenge,
   recoveryLocked,
@@ -17,10 +18,10 @@ import {
   tooManyChallenges,
 } from './errors.ts';
 import type { FaceChallenge, FaceClient } from './face-client.ts';
-import { imagesOf, stringOf, uuidOf } from './fields.ts';
 import type { AuthMetrics } from './metrics.ts';
 import { PasswordHasher } from './passwords.ts';
 import { newRecoveryCodes, normaliseRecoveryCode } from './recovery-codes.ts';
+import type { EnrollInput, FaceCheckInput, FaceFramesInput, FaceLoginInput, PasswordInput, RecoveryLoginInput } from './requests.ts';
 import type { Client, Issued, Sessions } from './sessions.ts';
 import { sha256, type AuthStore, type Reservation, type SessionDoc, type UserDoc } from './store.ts';
 import { policies } from './throttle.ts';
@@ -74,18 +75,22 @@ export class SecondFactor {
   }
 
   /** Frames for this session's challenge, as the camera takes them: 1 to 4 a request. */
-  async faceFrames(session: SessionDoc, input: { images: unknown }): Promise<FaceChallenge> {
+  async faceFrames(session: SessionDoc, input: FaceFramesInput): Promise<FaceChallenge> {
     const user = await this.sessions.userOf(session, 'face');
     if (!session.faceChallenge) throw noChallenge();
-    return this.face.frames(session.faceChallenge, user.id, bindingOf(session), imagesOf(input.images, 4));
+    return this.face.frames(session.faceChallenge, user.id, bindingOf(session), input.images);
   }
 
-  async loginFace(session: SessionDoc, input: { images: unknown; challengeId: unknown }, client: Client): Promise<{ user: UserView; issued: Issued }> {
+  async loginFace(session: SessionDoc, input: FaceLoginInput, client: Client): Promise<{ user: UserView; issued: Issued }> {
     const user = await this.sessions.userOf(session, 'face');
     if (!user.faceEnabled) throw faceNotEnabled();
-    const challengeId = input.challengeId === undefined || input.challengeId === null ? undefined : uuidOf(input.challengeId, 'challengeId');
+    const challengeId = input.challengeId ?? undefined;
     if (challengeId !== undefined && challengeId !== session.faceChallenge) throw challengeNotYours();
-    const answer = session.faceChallenge ? { challengeId: session.faceChallenge, binding: bindingOf(session) } : { images: imagesOf(input.images, 1) };
+    // Liveness off (no challenge was asked for): the image is the answer, so it is required then.
+    let answer: { challengeId: string; binding: string } | { images: string[] };
+    if (session.faceChallenge) answer = { challengeId: session.faceChallenge, binding: bindingOf(session) };
+    else if (input.images) answer = { images: input.images };
+    else throw invalid('images', 'must be a non-empty list of base64 JPEG images');
     const store = await this.store();
     const key = keys.face(user.id);
     const reservation = await this.attempt('face', user, client);
@@ -110,9 +115,9 @@ export class SecondFactor {
     return this.passed('face', user, client);
   }
 
-  async loginRecovery(session: SessionDoc, input: { code: unknown }, client: Client): Promise<{ user: UserView; issued: Issued }> {
+  async loginRecovery(session: SessionDoc, input: RecoveryLoginInput, client: Client): Promise<{ user: UserView; issued: Issued }> {
     const user = await this.sessions.userOf(session, 'face');
-    const raw = stringOf(input.code, 'code', 100);
+    const raw = input.code;
     const store = await this.store();
     await this.attempt('recovery', user, client);
     const code = normaliseRecoveryCode(raw);
@@ -149,16 +154,15 @@ export class SecondFactor {
    * A frame the gates refuse is an answer, not an error (200 with the reason): the page
    * asks every second, and a 422 each time would fill the browser's console.
    */
-  async checkFrame(session: SessionDoc, input: { image: unknown }): Promise<{ ok: true } | { ok: false; reason: string; message: string }> {
+  async checkFrame(session: SessionDoc, input: FaceCheckInput): Promise<{ ok: true } | { ok: false; reason: string; message: string }> {
     await this.sessions.userOf(session, 'any');
-    const [image] = imagesOf([input.image], 1, 'image');
     const now = this.clock();
     const last = this.lastCheck.get(session.id) ?? 0;
     if (now - last < 300) throw slowDown();
     this.lastCheck.set(session.id, now);
     if (this.lastCheck.size > 10_000) this.lastCheck.clear();
     try {
-      await this.face.check(image!);
+      await this.face.check(input.image);
       return { ok: true };
     } catch (e) {
       const rejected = imageRejection(e);
@@ -167,12 +171,11 @@ export class SecondFactor {
     }
   }
 
-  async enrollFace(session: SessionDoc, input: { images: unknown }, client: Client): Promise<{ user: UserView; recoveryCodes?: string[] }> {
+  async enrollFace(session: SessionDoc, input: EnrollInput, client: Client): Promise<{ user: UserView; recoveryCodes?: string[] }> {
     const user = await this.sessions.userOf(session);
     if (user.faceEnabled) throw faceAlreadyEnabled();
-    const images = imagesOf(input.images, 5);
     const store = await this.store();
-    const templates = await this.face.enroll(user.id, images);
+    const templates = await this.face.enroll(user.id, input.images);
     const now = this.clock();
     await store.users.update(user.id, { faceEnabled: true, faceEnrolledAt: new Date(now).toISOString(), faceTemplates: user.faceTemplates + templates });
     await store.succeeded(keys.face(user.id));
@@ -188,7 +191,7 @@ export class SecondFactor {
     return { user: await this.account.view((await store.users.get(user.id))!), ...(recoveryCodes && { recoveryCodes }) };
   }
 
-  async disableFace(session: SessionDoc, input: { password: unknown }, client: Client): Promise<UserView> {
+  async disableFace(session: SessionDoc, input: PasswordInput, client: Client): Promise<UserView> {
     const user = await this.sessions.userOf(session);
     await this.account.reauthenticate(user, input.password);
     await this.face.deleteSubject(user.id);
@@ -201,7 +204,7 @@ export class SecondFactor {
     return this.account.view((await store.users.get(user.id))!);
   }
 
-  async regenerateRecoveryCodes(session: SessionDoc, input: { password: unknown }, client: Client): Promise<string[]> {
+  async regenerateRecoveryCodes(session: SessionDoc, input: PasswordInput, client: Client): Promise<string[]> {
     const user = await this.sessions.userOf(session);
     await this.account.reauthenticate(user, input.password);
     const codes = newRecoveryCodes();
