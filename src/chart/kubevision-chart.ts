@@ -50,6 +50,7 @@ export class KubeVisionChart extends KubeVisionChartBase {
     });
     new AppService(this, {
       component: 'auth',
+      secrets: ['mongodb', 'credentials', 'admin'],
       env: [
         mongodbUri,
         trusted(ref('clientAddress.dashboard')),
@@ -69,6 +70,7 @@ export class KubeVisionChart extends KubeVisionChartBase {
     });
     new AppService(this, {
       component: 'face',
+      secrets: ['mongodb', 'credentials'],
       gpu: FACE_GPU,
       imageSuffix: `(ternary ${ref('face.gpu.tagSuffix')} "" ${FACE_GPU})`,
       env: [

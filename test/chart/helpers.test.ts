@@ -66,8 +66,8 @@ add({ name: 'toleration-value', call: 'include "kubevision.toleration" (dict "ke
 add({ name: 'toleration-exists', call: 'include "kubevision.toleration" (dict "key" "k" "value" "" "effect" "NoExecute")' });
 add({ name: 'resources', call: 'include "kubevision.resources" (dict "ctx" $ctx "service" "auth" "gpu" false)', values: { auth: { resources: { limits: { cpu: '1' } } } } });
 add({ name: 'resources-gpu', call: 'include "kubevision.resources" (dict "ctx" $ctx "service" "face" "gpu" true)', values: { ...gpuOnprem, face: { gpu: { count: 2 } } } });
-add({ name: 'podAnnotations-none', call: 'include "kubevision.podAnnotations" $ctx.Values.face' });
-add({ name: 'podAnnotations', call: 'include "kubevision.podAnnotations" $ctx.Values.face', values: { face: { podAnnotations: { 'example.com/a': 'b' } } } });
+add({ name: 'podAnnotations-none', call: 'include "kubevision.podAnnotations" (dict "ctx" $ctx "values" $ctx.Values.face "secrets" (list))' });
+add({ name: 'podAnnotations', call: 'include "kubevision.podAnnotations" (dict "ctx" $ctx "values" $ctx.Values.face "secrets" (list))', values: { face: { podAnnotations: { 'example.com/a': 'b' } } } });
 add({ name: 'replicas', call: 'include "kubevision.replicas" $ctx.Values.auth', values: { auth: { replicaCount: 3 } } });
 add({ name: 'replicas-autoscaled', call: 'include "kubevision.replicas" $ctx.Values.auth', values: { auth: { autoscaling: { enabled: true } } } });
 add({ name: 'multiReplica-one', call: 'include "kubevision.multiReplica" $ctx.Values.face' });

@@ -2,13 +2,15 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { APP_UID, HTTP_PORT, MANAGEMENT_PORT, env } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
-import { httpPort, httpProbes, image, managementPort, patchPod, podTemplate } from './pod.ts';
+import { httpPort, httpProbes, image, managementPort, patchPod, podTemplate, type ChartSecret } from './pod.ts';
 import { ref } from '../values-ref.ts';
 
 export interface AppServiceProps {
   /** Values key and component name: frontend, auth or face. */
   component: 'frontend' | 'auth' | 'face';
   env: k8s.EnvVar[];
+  /** The Secrets `env` reads from: a change to one of them restarts the pods. */
+  secrets?: ChartSecret[];
   /** Go template expression: true when the pods need a GPU (face on a GPU site). */
   gpu?: string;
   /** Go template expression for the image tag suffix (the GPU variant). */
@@ -68,7 +70,7 @@ export class AppService extends Construct {
     });
 
     t.spliceAt(deployment, '/spec', `include "kubevision.replicas" ${ref(key)}`, 'replicas');
-    patchPod(t, deployment, '/spec/template', { key, gpu });
+    patchPod(t, deployment, '/spec/template', { key, gpu, secrets: props.secrets ?? [] });
 
     const service = new k8s.KubeService(this, 'service', {
       metadata: naming.metadata(),

@@ -93,7 +93,7 @@ export class MongoDb extends Construct {
       },
     });
 
-    patchPod(t, statefulSet, '/spec/template', { key: 'mongodb' });
+    patchPod(t, statefulSet, '/spec/template', { key: 'mongodb', secrets: ['mongodb'] });
     t.spliceAt(statefulSet, '/spec/volumeClaimTemplates/0/spec', 'include "kubevision.storageClass" .', 'storageClassName');
 
     const bundled = `eq ${ref('mongodb.mode')} "bundled"`;

@@ -17,6 +17,9 @@ export interface PodOptions {
   volumes?: k8s.Volume[];
 }
 
+/** The Secrets the chart's pods may read; each pod's annotations carry a checksum of those it reads. */
+export type ChartSecret = 'credentials' | 'mongodb' | 'admin';
+
 /**
  * The pod every workload runs: least privilege by default (non-root, read-only root,
  * no privilege escalation, no capabilities, RuntimeDefault seccomp, no API token),
@@ -56,9 +59,10 @@ export function podTemplate(t: Templater, o: PodOptions): k8s.PodTemplateSpec {
 }
 
 /** The install-time parts of a pod template at `at` (e.g. /spec/template) of `obj`. */
-export function patchPod(t: Templater, obj: ApiObject, at: string, o: Pick<PodOptions, 'key' | 'gpu'>): void {
+export function patchPod(t: Templater, obj: ApiObject, at: string, o: Pick<PodOptions, 'key' | 'gpu'> & { secrets: readonly ChartSecret[] }): void {
   const gpu = o.gpu ?? 'false';
-  t.spliceAt(obj, `${at}/metadata`, `include "kubevision.podAnnotations" ${ref(o.key)}`, 'annotations');
+  const secrets = o.secrets.map((s) => `"${s}"`).join(' ');
+  t.spliceAt(obj, `${at}/metadata`, `include "kubevision.podAnnotations" (dict "ctx" . "values" ${ref(o.key)} "secrets" (list ${secrets}))`, 'annotations');
   t.spliceAt(obj, `${at}/spec`, 'include "kubevision.imagePullSecrets" .', 'imagePullSecrets');
   t.spliceAt(obj, `${at}/spec`, `include "kubevision.scheduling" (dict "ctx" . "placement" ${ref(`${o.key}.placement`)} "gpu" ${gpu})`, 'affinity');
   t.blockAt(obj, `${at}/spec/containers/0/resources`, `include "kubevision.resources" (dict "ctx" . "service" "${o.key}" "gpu" ${gpu})`);
