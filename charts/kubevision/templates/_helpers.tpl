@@ -94,8 +94,52 @@ imagePullSecrets:
 {{- toYaml (dict "requests" $res.requests "limits" $limits) -}}
 {{- end -}}
 
+{{/*
+The pods' annotations: the plant's podAnnotations and a checksum of every Secret the pods read
+(their environment holds its values, which a running pod never rereads). A changed Secret
+then rolls the pods on upgrade. The checksums win over a plant annotation of the same key.
+(dict "ctx" $ "values" .Values.x "secrets" (list "credentials" "mongodb" "admin"))
+*/}}
 {{- define "kubevision.podAnnotations" -}}
-{{- with .podAnnotations }}annotations: {{- toYaml . | nindent 2 }}{{ end -}}
+{{- $annotations := deepCopy (.values.podAnnotations | default dict) -}}
+{{- range $secret := .secrets -}}
+{{- with include "kubevision.secretChecksum" (dict "ctx" $.ctx "secret" $secret) -}}
+{{- $_ := set $annotations (printf "checksum/secret-%s" $secret) . -}}
+{{- end -}}
+{{- end -}}
+{{- with $annotations }}annotations: {{- toYaml . | nindent 2 }}{{ end -}}
+{{- end -}}
+
+{{/*
+The checksum of one Secret the chart's pods read: of the data this render writes when the chart
+makes the Secret (the same bytes: kubevision.stableSecret keeps one value per render), of the
+cluster's data when the plant brings the Secret (empty when there is no cluster to ask, as
+under `helm template`: then nothing changes between renders either).
+(dict "ctx" $ "secret" "credentials"|"mongodb"|"admin")
+*/}}
+{{- define "kubevision.secretChecksum" -}}
+{{- $ctx := .ctx -}}
+{{- if eq .secret "credentials" -}}
+{{- if $ctx.Values.serviceCredential.existingSecret -}}
+{{- include "kubevision.clusterSecretChecksum" (dict "ctx" $ctx "name" $ctx.Values.serviceCredential.existingSecret) -}}
+{{- else -}}
+{{- include "kubevision.credentialsData" $ctx | sha256sum -}}
+{{- end -}}
+{{- else if eq .secret "mongodb" -}}
+{{- if and (eq $ctx.Values.mongodb.mode "bundled") (not $ctx.Values.mongodb.auth.existingSecret) -}}
+{{- include "kubevision.mongodbData" $ctx | sha256sum -}}
+{{- else -}}
+{{- include "kubevision.clusterSecretChecksum" (dict "ctx" $ctx "name" (include "kubevision.mongodbSecret" $ctx)) -}}
+{{- end -}}
+{{- else if eq .secret "admin" -}}
+{{- include "kubevision.adminSetupData" $ctx | sha256sum -}}
+{{- else -}}
+{{- fail (printf "kubevision.secretChecksum: unknown secret %q" .secret) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kubevision.clusterSecretChecksum" -}}
+{{- with lookup "v1" "Secret" .ctx.Release.Namespace .name }}{{ toJson .data | sha256sum }}{{ end -}}
 {{- end -}}
 
 {{/* replicas, unless an autoscaler owns them. (.Values.x) */}}
@@ -150,7 +194,9 @@ false
 {{- end -}}
 
 {{/*
-A generated secret value that survives upgrades: reuse what the cluster holds.
+A generated secret value that survives upgrades: reuse what the cluster holds. A new value is
+made once per render and kept in .Values._kubevisionGenerated (the one map every template of a
+render shares, in Helm 3 and 4), so the Secret and the checksums on the pods that read it agree.
 (dict "ctx" $ "secret" name "key" key "length" n)
 */}}
 {{- define "kubevision.stableSecret" -}}
@@ -158,7 +204,13 @@ A generated secret value that survives upgrades: reuse what the cluster holds.
 {{- if and $existing (hasKey $existing.data .key) -}}
 {{- index $existing.data .key -}}
 {{- else -}}
-{{- randAlphaNum (int .length) | b64enc -}}
+{{- $generated := .ctx.Values._kubevisionGenerated | default dict -}}
+{{- $id := printf "%s/%s" .secret .key -}}
+{{- if not (hasKey $generated $id) -}}
+{{- $_ := set $generated $id (randAlphaNum (int .length) | b64enc) -}}
+{{- $_ := set .ctx.Values "_kubevisionGenerated" $generated -}}
+{{- end -}}
+{{- get $generated $id -}}
 {{- end -}}
 {{- end -}}
 
