@@ -8,7 +8,7 @@ import { helmOk } from '../../src/helm/run.ts';
 import { parseManifests, type K8sObject } from '../../src/plan/render.ts';
 import { catalogDir } from '../support/catalog.ts';
 import { PROJECT_ROOT, VALUES_DIR } from '../support/paths.ts';
-import { chartVersion, plantChartDir, thePlants, writeYaml } from '../support/plants.ts';
+import { chartVersion, plantChartDir, thePlants, withoutGenerated, writeYaml } from '../support/plants.ts';
 import { tempDirs } from '../support/temp.ts';
 import { fleetBundleValues, matchedCustomizations, parseFleetYaml } from '../support/fleet.ts';
 
@@ -195,7 +195,7 @@ function normalize(objs: K8sObject[]): unknown[] {
     return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'helm.sh/chart').map(([k, x]) => [k, strip(x)]));
   };
   return objs
-    .map((o) => (o.kind === 'Secret' ? { ...o, data: Object.keys((o.data as object) ?? {}).sort() } : o))
+    .map((o) => withoutGenerated([o])[0]!)
     .map(strip)
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }

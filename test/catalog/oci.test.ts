@@ -9,6 +9,7 @@ import { helmOk } from '../../src/helm/run.ts';
 import { parseManifests } from '../../src/plan/render.ts';
 import { freePort, startRegistry, type Registry } from '../support/registry.ts';
 import { VALUES_DIR } from '../support/paths.ts';
+import { withoutGenerated } from '../support/plants.ts';
 import { tempDirs } from '../support/temp.ts';
 
 const temp = tempDirs();
@@ -58,7 +59,7 @@ describe('charts in an OCI registry, by digest', () => {
       }
       // Generated Secrets are random per render: their data is left out of the comparison.
       const render = async (ref: string, ...flags: string[]) =>
-        parseManifests(await helmOk(['template', 'kv', ref, ...flags, '--namespace', 'kubevision'])).map((o) => (o.kind === 'Secret' ? { ...o, data: undefined } : o));
+        withoutGenerated(parseManifests(await helmOk(['template', 'kv', ref, ...flags, '--namespace', 'kubevision'])));
       const byDigest = await render(p.reference, '--plain-http');
       const local = await render(archive);
       expect(byDigest).toEqual(local);

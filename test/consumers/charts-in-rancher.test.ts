@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AIRGAPPED, CLUSTER, images, immutableParts, publishedChart, publishedVersions, renderWith } from '../support/consumer-charts.ts';
 import { apiServerProblems } from '../support/k8s-validation.ts';
-import { chartVersion, thePlants } from '../support/plants.ts';
+import { chartVersion, thePlants, withoutGenerated } from '../support/plants.ts';
 import { answer, appValuesAsRancherShowsThem, helmUpgradeValues, rancherInstall, rancherUpgrade, type Dialect } from '../support/rancher-dashboard.ts';
 import { tempDirs } from '../support/temp.ts';
 
@@ -110,7 +110,7 @@ describe.each(catalogs)('$chart from catalog/$catalog: upgrades through Rancher 
       // only a cluster answers: helm template sees none); a later version may add one (0.1.10: the administrator setup code).
       const secrets = (objs: typeof r.objects) => objs.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name).sort();
       expect(secrets(r.objects)).toEqual(expect.arrayContaining(secrets(installed.objects)));
-      renders.push(r.objects.filter((o) => o.kind !== 'Secret'));
+      renders.push(withoutGenerated(r.objects.filter((o) => o.kind !== 'Secret')));
     }
     // The dashboard sends the earlier answers either way, so resetValues changes nothing.
     expect(renders[1]).toEqual(renders[0]);
