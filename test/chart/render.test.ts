@@ -5,24 +5,10 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { K8sObject } from '../../src/plan/render.ts';
 import { validateOpenApi } from '../support/k8s-openapi.ts';
-import { genericChartDir, plantChartDir, plantIds, template } from '../support/plants.ts';
+import { genericChartDir, plantChartDir, plantIds, template, withoutGenerated } from '../support/plants.ts';
 
-/**
- * Generated secrets differ on every render: the snapshot shows their keys, not their bytes,
- * and the pods' checksums of them by name only (test/chart/checksums.test.ts checks the values).
- */
-function masked(objs: K8sObject[]): K8sObject[] {
-  return objs.map((o) => {
-    if (o.kind === 'Secret') return { ...o, data: Object.fromEntries(Object.keys((o.data as Record<string, string>) ?? {}).map((k) => [k, '<generated>'])) };
-    const pod = (o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template?.metadata;
-    if (pod?.annotations) {
-      for (const k of Object.keys(pod.annotations)) if (k.startsWith('checksum/')) pod.annotations[k] = '<sha256>';
-    }
-    return o;
-  });
-}
-
-const snapshot = (objs: K8sObject[]) => masked(objs).map((o) => YAML.stringify(o, { lineWidth: 0 })).join('---\n');
+// Generated Secrets and the checksums of them differ on every render: shown by name only.
+const snapshot = (objs: K8sObject[]) => withoutGenerated(objs).map((o) => YAML.stringify(o, { lineWidth: 0 })).join('---\n');
 
 const cases: [string, string, string[]][] = [
   ['generic', genericChartDir(), []],

@@ -48,6 +48,11 @@ const setCookies = ({ jar }: Parts, res: Response, issued: Issued) => {
   jar.setSession(res, issued.token, issued.csrf);
   if (issued.device) jar.setDevice(res, issued.device);
 };
+/** The answer to a step that issued a session: its cookies, its stage, the user once known, the CSRF token. */
+const issuedSession = <U>(d: Parts, res: Response, { user, issued }: { user?: U; issued: Issued }) => {
+  setCookies(d, res, issued);
+  return { stage: issued.stage, ...(user && { user }), csrfToken: issued.csrf };
+};
 const anonymous = ({ jar }: Parts, res: Response) => {
   const csrf = newToken();
   jar.clearSession(res);
@@ -86,11 +91,7 @@ export const authRouteTable = [
     body: requests.registerBody,
     status: 201,
     errors: [400, 403, 409, 429],
-    handle: async ({ req, res, body }, d) => {
-      const { user, issued } = await d.service.password.register(body, client(d, req, res));
-      setCookies(d, res, issued);
-      return { stage: issued.stage, user, csrfToken: issued.csrf };
-    },
+    handle: async ({ req, res, body }, d) => issuedSession(d, res, await d.service.password.register(body, client(d, req, res))),
   }),
   route({
     method: 'post',
@@ -99,11 +100,7 @@ export const authRouteTable = [
     body: requests.loginBody,
     status: 200,
     errors: [400, 401, 403, 503],
-    handle: async ({ req, res, body }, d) => {
-      const { user, issued } = await d.service.password.login(body, client(d, req, res));
-      setCookies(d, res, issued);
-      return { stage: issued.stage, ...(user && { user }), csrfToken: issued.csrf };
-    },
+    handle: async ({ req, res, body }, d) => issuedSession(d, res, await d.service.password.login(body, client(d, req, res))),
   }),
   route({
     method: 'post',
@@ -138,11 +135,7 @@ export const authRouteTable = [
     status: 200,
     errors: [400, 401, 403, 409, 410, 422, 429, 503],
     before: signedIn,
-    handle: async ({ req, res, body }, d) => {
-      const { user, issued } = await d.service.secondFactor.loginFace(need(res), body, client(d, req, res));
-      setCookies(d, res, issued);
-      return { stage: issued.stage, user, csrfToken: issued.csrf };
-    },
+    handle: async ({ req, res, body }, d) => issuedSession(d, res, await d.service.secondFactor.loginFace(need(res), body, client(d, req, res))),
   }),
   route({
     method: 'post',
@@ -152,11 +145,7 @@ export const authRouteTable = [
     status: 200,
     errors: [400, 401, 403, 429],
     before: signedIn,
-    handle: async ({ req, res, body }, d) => {
-      const { user, issued } = await d.service.secondFactor.loginRecovery(need(res), body, client(d, req, res));
-      setCookies(d, res, issued);
-      return { stage: issued.stage, user, csrfToken: issued.csrf };
-    },
+    handle: async ({ req, res, body }, d) => issuedSession(d, res, await d.service.secondFactor.loginRecovery(need(res), body, client(d, req, res))),
   }),
   route({
     method: 'post',
