@@ -118,23 +118,29 @@ under `helm template`: then nothing changes between renders either).
 (dict "ctx" $ "secret" "credentials"|"mongodb"|"admin")
 */}}
 {{- define "kubevision.secretChecksum" -}}
-{{- $ctx := .ctx -}}
+{{- if include "kubevision.generatesSecret" . -}}
+{{- include (printf "kubevision.%sData" .secret) .ctx | sha256sum -}}
+{{- else -}}
+{{- include "kubevision.clusterSecretChecksum" (dict "ctx" .ctx "name" (include (printf "kubevision.%sSecret" .secret) .ctx)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+"true" when this release makes the Secret itself: the Secret's template renders on this and
+the checksums above read it, so the two cannot disagree. Otherwise the plant brings the Secret
+(existingSecret, external MongoDB) or nothing reads it.
+(dict "ctx" $ "secret" "credentials"|"mongodb"|"admin")
+*/}}
+{{- define "kubevision.generatesSecret" -}}
+{{- $v := .ctx.Values -}}
 {{- if eq .secret "credentials" -}}
-{{- if $ctx.Values.serviceCredential.existingSecret -}}
-{{- include "kubevision.clusterSecretChecksum" (dict "ctx" $ctx "name" $ctx.Values.serviceCredential.existingSecret) -}}
-{{- else -}}
-{{- include "kubevision.credentialsData" $ctx | sha256sum -}}
-{{- end -}}
+{{- if and (or $v.auth.enabled $v.face.enabled) (not $v.serviceCredential.existingSecret) }}true{{ end -}}
 {{- else if eq .secret "mongodb" -}}
-{{- if and (eq $ctx.Values.mongodb.mode "bundled") (not $ctx.Values.mongodb.auth.existingSecret) -}}
-{{- include "kubevision.mongodbData" $ctx | sha256sum -}}
-{{- else -}}
-{{- include "kubevision.clusterSecretChecksum" (dict "ctx" $ctx "name" (include "kubevision.mongodbSecret" $ctx)) -}}
-{{- end -}}
+{{- if and (eq $v.mongodb.mode "bundled") (not $v.mongodb.auth.existingSecret) }}true{{ end -}}
 {{- else if eq .secret "admin" -}}
-{{- include "kubevision.adminSetupData" $ctx | sha256sum -}}
+{{- if $v.auth.enabled }}true{{ end -}}
 {{- else -}}
-{{- fail (printf "kubevision.secretChecksum: unknown secret %q" .secret) -}}
+{{- fail (printf "kubevision.generatesSecret: unknown secret %q" .secret) -}}
 {{- end -}}
 {{- end -}}
 
@@ -181,6 +187,10 @@ false
 {{- .Values.serviceCredential.existingSecret | default (printf "%s-credentials" (include "kubevision.fullname" .)) -}}
 {{- end -}}
 
+{{- define "kubevision.adminSecret" -}}
+{{- printf "%s-admin" (include "kubevision.fullname" .) -}}
+{{- end -}}
+
 {{- define "kubevision.mongodbSecret" -}}
 {{- if eq .Values.mongodb.mode "external" -}}
 {{- .Values.mongodb.external.existingSecret -}}
@@ -219,9 +229,9 @@ render shares, in Helm 3 and 4), so the Secret and the checksums on the pods tha
 {{ $key }}: {{ include "kubevision.stableSecret" (dict "ctx" . "secret" (include "kubevision.credentialsSecret" .) "key" $key "length" 48) }}
 {{- end -}}
 
-{{- define "kubevision.adminSetupData" -}}
+{{- define "kubevision.adminData" -}}
 {{- $key := (include "kubevision.contract" . | fromJson).secretKeys.adminBootstrapToken -}}
-{{ $key }}: {{ include "kubevision.stableSecret" (dict "ctx" . "secret" (printf "%s-admin" (include "kubevision.fullname" .)) "key" $key "length" 32) }}
+{{ $key }}: {{ include "kubevision.stableSecret" (dict "ctx" . "secret" (include "kubevision.adminSecret" .) "key" $key "length" 32) }}
 {{- end -}}
 
 {{- define "kubevision.mongodbData" -}}

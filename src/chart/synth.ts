@@ -23,7 +23,7 @@ export function synthTemplates(rules: Rule[]): Map<string, string> {
   for (const obj of objects) {
     const file = `${obj.node.scopes.slice(2).map((s) => s.node.id).join('-')}.yaml`;
     if (files.has(file)) throw new Error(`two objects render to templates/${file}`);
-    const body = chart.t.render(chart.t.manifest(obj));
+    const body = chart.t.render(obj.toJson());
     const condition = chart.t.conditionOf(obj);
     files.set(file, HEADER + (condition ? `{{- if ${condition} }}\n${body}{{- end }}\n` : body));
   }

@@ -1,4 +1,4 @@
-import { JsonPatch, type ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { HelmBlock, HelmSplice, HelmText, HelmValue, helmMap, writeHelmTemplate, type HelmTree } from '../helm/template-yaml.ts';
 import { compareFields } from './field-order.ts';
 
@@ -16,12 +16,13 @@ import { compareFields } from './field-order.ts';
  *
  * Placeholders exist because cdk8s' typed objects only carry strings and numbers through
  * their serializers. They are replaced in the object, before any YAML is written, so
- * no placeholder can end up quoted or folded by the writer.
+ * no placeholder can end up quoted or folded by the writer. Blocks and splices are keys
+ * and values cdk8s-plus' typed converters do not know (they drop such keys), so objects
+ * that hold them are plain cdk8s ApiObjects (src/chart/constructs/objects.ts).
  */
 export class Templater {
   private readonly exprs: { expr: string; field?: string }[] = [];
   private readonly conditions = new WeakMap<ApiObject, string>();
-  private readonly patches = new WeakMap<ApiObject, JsonPatch[]>();
 
   private mark(kind: 'V' | 'B' | 'S', expr: string, field?: string): string {
     this.exprs.push({ expr, field });
@@ -47,34 +48,18 @@ export class Templater {
     return INT_BASE + this.exprs.length - 1;
   }
 
-  /** The whole content of a string map (labels, matchLabels). */
-  splice(expr: string): Record<string, string> {
-    return { [this.mark('S', expr)]: '' };
-  }
-
   /**
-   * Typed cdk8s objects drop keys they do not know when they serialize (their own JSON
-   * patches included), so blocks and splices inside them are applied to the serialized
-   * object instead. `at` is a JSON pointer in Kubernetes' field names.
+   * Zero or more keys inside a map. `field` is the first key the splice renders, which
+   * decides where among the others it goes; without one (a whole label map) it goes first.
+   * Spread it where the keys belong: `{ ...spec, ...t.splice(e, 'affinity') }`.
    */
-  blockAt(obj: ApiObject, at: string, expr: string): void {
-    this.patch(obj, JsonPatch.add(at, this.mark('B', expr)));
+  splice(expr: string, field?: string): Record<string, string> {
+    return { [this.mark('S', expr, field)]: '' };
   }
 
-  /** `field`: the first key the splice renders, which decides where among the others it goes. */
-  spliceAt(obj: ApiObject, at: string, expr: string, field: string): void {
-    this.patch(obj, JsonPatch.add(`${at}/${this.mark('S', expr, field)}`, ''));
-  }
-
-  private patch(obj: ApiObject, p: JsonPatch): void {
-    const list = this.patches.get(obj) ?? [];
-    list.push(p);
-    this.patches.set(obj, list);
-  }
-
-  /** The object as the chart template serializes it, placements applied. */
-  manifest(obj: ApiObject): unknown {
-    return JsonPatch.apply(obj.toJson(), ...(this.patches.get(obj) ?? []));
+  /** The whole value of a key, written by a helper (a Secret's data, a container's resources). */
+  block(expr: string): string {
+    return this.mark('B', expr);
   }
 
   /** Render the object only when this Go template condition holds. */

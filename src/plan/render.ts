@@ -10,7 +10,7 @@ import { helmOk } from '../helm/run.ts';
 export interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: Record<string, unknown>;
   [key: string]: unknown;
 }

@@ -88,7 +88,20 @@ add({ name: 'mongodbUriKey', call: 'include "kubevision.mongodbUriKey" $ctx' });
 add({ name: 'mongodbUriKey-external', call: 'include "kubevision.mongodbUriKey" $ctx', values: { mongodb: { mode: 'external', external: { uriKey: 'url' } } } });
 add({ name: 'stableSecret', call: 'include "kubevision.stableSecret" (dict "ctx" $ctx "secret" "s" "key" "k" "length" 48)' });
 add({ name: 'credentialsData', call: 'include "kubevision.credentialsData" $ctx' });
-add({ name: 'adminSetupData', call: 'include "kubevision.adminSetupData" $ctx' });
+add({ name: 'adminData', call: 'include "kubevision.adminData" $ctx' });
+add({ name: 'adminSecret', call: 'include "kubevision.adminSecret" $ctx' });
+const generates = (secret: string, suffix: string, values?: Record<string, unknown>) =>
+  add({ name: `generatesSecret-${secret}-${suffix}`, call: `include "kubevision.generatesSecret" (dict "ctx" $ctx "secret" "${secret}")`, values });
+generates('credentials', 'default');
+generates('credentials', 'existing', { serviceCredential: { existingSecret: 'mine' } });
+generates('credentials', 'unread', { auth: { enabled: false }, face: { enabled: false } });
+generates('credentials', 'face-only', { auth: { enabled: false } });
+generates('mongodb', 'default');
+generates('mongodb', 'existing', { mongodb: { auth: { existingSecret: 'db-auth' } } });
+generates('mongodb', 'external', { mongodb: { mode: 'external', external: { existingSecret: 'ext' } } });
+generates('admin', 'default');
+generates('admin', 'no-auth', { auth: { enabled: false } });
+add({ name: 'secretChecksum-existing', call: 'include "kubevision.secretChecksum" (dict "ctx" $ctx "secret" "credentials")', values: { serviceCredential: { existingSecret: 'mine' } } });
 add({ name: 'mongodbData', call: 'include "kubevision.mongodbData" $ctx' });
 add({ name: 'ingressAnnotations-none', call: 'include "kubevision.ingressAnnotations" $ctx' });
 add({
@@ -270,6 +283,22 @@ describe('the chart helpers (src/chart/_helpers.tpl, src/placement/_placement.tp
     expect(of('mongodbSecret-external')).toBe('ext');
     expect(of('mongodbUriKey')).toBe(chartContract.secretKeys.mongodbUri);
     expect(of('mongodbUriKey-external')).toBe('url');
+    expect(of('adminSecret')).toBe('kv-kubevision-admin');
+  });
+
+  it('which Secrets the release makes: the plant\'s own or an external database\'s never, none that nothing reads', () => {
+    const made = (secret: string, suffix: string) => of(`generatesSecret-${secret}-${suffix}`) === 'true';
+    expect(made('credentials', 'default')).toBe(true);
+    expect(made('credentials', 'existing')).toBe(false);
+    expect(made('credentials', 'unread')).toBe(false);
+    expect(made('credentials', 'face-only')).toBe(true);
+    expect(made('mongodb', 'default')).toBe(true);
+    expect(made('mongodb', 'existing')).toBe(false);
+    expect(made('mongodb', 'external')).toBe(false);
+    expect(made('admin', 'default')).toBe(true);
+    expect(made('admin', 'no-auth')).toBe(false);
+    // The plant's own Secret is checksummed from the cluster; with none to ask, nothing.
+    expect(of('secretChecksum-existing')).toBe('');
   });
 
   it('generated Secret data: random values of the stated length (no cluster to reuse them from), the URI pointing at the StatefulSet\'s first pod', () => {
@@ -278,7 +307,7 @@ describe('the chart helpers (src/chart/_helpers.tpl, src/placement/_placement.tp
     const credentials = YAML.parse(of('credentialsData')) as Record<string, string>;
     expect(Object.keys(credentials)).toEqual([chartContract.secretKeys.faceServiceToken]);
     expect(decoded(credentials[chartContract.secretKeys.faceServiceToken]!)).toMatch(/^[A-Za-z0-9]{48}$/);
-    const admin = YAML.parse(of('adminSetupData')) as Record<string, string>;
+    const admin = YAML.parse(of('adminData')) as Record<string, string>;
     expect(decoded(admin[chartContract.secretKeys.adminBootstrapToken]!)).toMatch(/^[A-Za-z0-9]{32}$/);
     const db = YAML.parse(of('mongodbData')) as Record<string, string>;
     const password = decoded(db[chartContract.secretKeys.mongodbRootPassword]!);

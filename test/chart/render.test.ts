@@ -85,26 +85,6 @@ describe('upgrades', () => {
   );
 });
 
-describe('network policies', () => {
-  it('admit MongoDB only from auth and face, face only from auth, auth only from the dashboard', async () => {
-    const objs = await template(genericChartDir());
-    const from = (component: string) => {
-      const p = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.labels?.['app.kubernetes.io/component'] === component)!;
-      const rules = (p.spec as { ingress: { from?: { podSelector: { matchLabels: Record<string, string> } }[] }[] }).ingress;
-      return rules.flatMap((r) => (r.from ? r.from.map((f) => f.podSelector.matchLabels['app.kubernetes.io/component']) : ['anywhere']));
-    };
-    expect(from('mongodb')).toEqual(['auth', 'face']);
-    expect(from('face')).toEqual(['auth']);
-    expect(from('auth')).toEqual(['frontend']);
-    expect(from('frontend')).toEqual(['anywhere']);
-  });
-
-  it('can be turned off', async () => {
-    const objs = await template(genericChartDir(), ['--set', 'networkPolicy.enabled=false']);
-    expect(objs.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
-  });
-});
-
 describe('a plant chart is the generic chart with the plant overrides', () => {
   it.each(plantIds())('%s renders the same objects as the generic chart with its values file', async (id) => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'kv-same-')), 'values.yaml');

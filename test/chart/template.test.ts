@@ -4,6 +4,7 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { helmObject, only, typed } from '../../src/chart/constructs/objects.ts';
 import { Templater } from '../../src/chart/template.ts';
 import { helmOk } from '../../src/helm/run.ts';
 import { tempDirs } from '../support/temp.ts';
@@ -25,11 +26,10 @@ async function helmRender(templates: Record<string, string>, values: Record<stri
   return YAML.parseAllDocuments(out).map((d) => d.toJS() as Record<string, unknown>).filter(Boolean);
 }
 
-function configMap(t: Templater, data: Record<string, string>, build?: (cm: k8s.KubeConfigMap) => void): string {
+function configMap(t: Templater, data: Record<string, string>): string {
   const chart = new Chart(new App(), 'c');
   const cm = new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: 'cm' }, data });
-  build?.(cm);
-  return t.render(t.manifest(cm));
+  return t.render(cm.toJson());
 }
 
 describe('values inside text', () => {
@@ -60,7 +60,7 @@ describe('values inside text', () => {
         template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: t.value('.Values.image | quote') }] } },
       },
     });
-    const [d] = await helmRender({ 'd.yaml': t.render(t.manifest(deployment)) }, { replicas: 3, image: 'reg:5000/a:b "c"' });
+    const [d] = await helmRender({ 'd.yaml': t.render(deployment.toJson()) }, { replicas: 3, image: 'reg:5000/a:b "c"' });
     expect(d).toMatchObject({ metadata: { name: 'rel-face', namespace: 'default' }, spec: { replicas: 3, template: { spec: { containers: [{ image: 'reg:5000/a:b "c"' }] } } } });
   });
 
@@ -71,7 +71,7 @@ describe('values inside text', () => {
     expect(Number.isSafeInteger(n)).toBe(true);
     const chart = new Chart(new App(), 'c');
     const hpa = new k8s.KubeHorizontalPodAutoscalerV2(chart, 'h', { spec: { scaleTargetRef: { kind: 'Deployment', name: 'd' }, minReplicas: n, maxReplicas: 5 } });
-    const text = t.render(t.manifest(hpa));
+    const text = t.render(hpa.toJson());
     expect(text).toMatch(/^ {2}minReplicas: \{\{ \.Values\.n \}\}$/m);
     expect(text).toMatch(/^ {2}maxReplicas: 5$/m);
     expect(text).not.toContain(String(n));
@@ -88,13 +88,15 @@ describe('blocks and splices', () => {
 
   function ingress(t: Templater): string {
     const chart = new Chart(new App(), 'c');
-    const ing = new k8s.KubeIngress(chart, 'i', {
-      metadata: { name: 'i', labels: t.splice('include "t.labels" .') },
-      spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 's', port: { number: 80 } } } }] } }] },
-    });
-    t.spliceAt(ing, '/metadata', 'include "t.annotations" .', 'annotations');
-    t.spliceAt(ing, '/spec/rules/0', 'include "t.host" .', 'host');
-    return t.render(t.manifest(ing));
+    const spec = typed(k8s.toJson_IngressSpec, { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 's', port: { number: 80 } } } }] } }] });
+    const ing = helmObject(
+      chart,
+      'i',
+      k8s.KubeIngress.GVK,
+      { name: 'i', labels: t.splice('include "t.labels" .'), ...t.splice('include "t.annotations" .', 'annotations') },
+      { spec: { ...spec, rules: [{ ...only(spec, 'rules'), ...t.splice('include "t.host" .', 'host') }] } },
+    );
+    return t.render(ing.toJson());
   }
   const labels = tpl('t.labels', 'app: x');
 
@@ -114,7 +116,8 @@ describe('blocks and splices', () => {
 
   it('a block fills the whole value of its key at any depth', async () => {
     const t = new Templater();
-    const text = configMap(t, {}, (cm) => t.blockAt(cm, '/data', 'include "t.data" .'));
+    const cm0 = helmObject(new Chart(new App(), 'c'), 'cm', k8s.KubeConfigMap.GVK, { name: 'cm' }, { data: t.block('include "t.data" .') });
+    const text = t.render(cm0.toJson());
     expect(text).toMatch(/^data: \{\{- include "t\.data" \. \| nindent 2 \}\}$/m);
     const [cm] = await helmRender({ '_h.tpl': helpers, 'cm.yaml': text });
     expect(cm!.data).toEqual({ a: '1', b: '2' });
@@ -124,7 +127,7 @@ describe('blocks and splices', () => {
     const t = new Templater();
     const chart = new Chart(new App(), 'c');
     const cm = new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: 'cm' }, data: { x: `a-${Object.keys(t.splice('x'))[0]}` } });
-    expect(() => t.render(t.manifest(cm))).toThrow('$.data.x: a block or splice placeholder must be a whole value or key');
+    expect(() => t.render(cm.toJson())).toThrow('$.data.x: a block or splice placeholder must be a whole value or key');
   });
 });
 
@@ -135,23 +138,20 @@ describe("Kubernetes' field order", () => {
   it('identity first, the pod before its containers, a container image first and its security last', () => {
     const t = new Templater();
     const chart = new Chart(new App(), 'c');
-    const d = new k8s.KubeDeployment(chart, 'd', {
-      metadata: { name: 'd', labels: { z: '1', a: '2' }, annotations: { k: 'v' } },
-      spec: {
-        selector: { matchLabels: { app: 'x' } },
-        template: {
-          metadata: { labels: { app: 'x' } },
-          spec: {
-            securityContext: { runAsNonRoot: true },
-            serviceAccountName: 'sa',
-            volumes: [{ name: 'tmp', emptyDir: {} }],
-            containers: [{ securityContext: { privileged: false }, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }], resources: {}, env: [{ name: 'A', value: '1' }], image: 'i', name: 'c' }],
-          },
+    const spec = typed(k8s.toJson_DeploymentSpec, {
+      selector: { matchLabels: { app: 'x' } },
+      template: {
+        metadata: { labels: { app: 'x' } },
+        spec: {
+          securityContext: { runAsNonRoot: true },
+          serviceAccountName: 'sa',
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+          containers: [{ securityContext: { privileged: false }, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }], resources: {}, env: [{ name: 'A', value: '1' }], image: 'i', name: 'c' }],
         },
       },
     });
-    t.spliceAt(d, '/spec', 'include "replicas" .', 'replicas');
-    const text = t.render(t.manifest(d));
+    const d = helmObject(chart, 'd', k8s.KubeDeployment.GVK, { name: 'd', labels: { z: '1', a: '2' }, annotations: { k: 'v' } }, { spec: { ...spec, ...t.splice('include "replicas" .', 'replicas') } });
+    const text = t.render(d.toJson());
     expect(keys(text, 0)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
     expect(keys(text, 2)).toEqual(['name', 'labels', 'annotations', 'selector', 'template']);
     expect(text.indexOf('include "replicas"')).toBeLessThan(text.indexOf('selector:'));

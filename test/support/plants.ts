@@ -37,6 +37,12 @@ export async function template(chart: string, args: string[] = [], major: HelmMa
   return parseManifests(await helmOk(['template', 'kv', chart, '--namespace', 'kubevision', ...args], { major }));
 }
 
+/** The generic chart rendered with `--set` answers, as a form or `helm install --set` gives them. */
+export const renderWith = (...set: string[]): Promise<K8sObject[]> => template(genericChartDir(), set.flatMap((s) => ['--set', s]));
+
+/** The objects of one component (app.kubernetes.io/component), by kind. */
+export const kindsOf = (objs: K8sObject[], name: string): string[] => objs.filter((o) => component(o) === name).map((o) => o.kind).sort();
+
 export { helm };
 
 export const byKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);

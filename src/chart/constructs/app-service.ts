@@ -2,7 +2,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { APP_UID, HTTP_PORT, MANAGEMENT_PORT, env } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
-import { httpPort, httpProbes, image, managementPort, patchPod, podTemplate, type ChartSecret } from './pod.ts';
+import { helmObject, typed } from './objects.ts';
+import { httpPort, httpProbes, image, managementPort, podTemplate, type ChartSecret } from './pod.ts';
 import { ref } from '../values-ref.ts';
 
 export interface AppServiceProps {
@@ -41,16 +42,21 @@ export class AppService extends Construct {
       automountServiceAccountToken: false,
     });
 
-    const deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: naming.metadata(),
+    const deployment = helmObject(this, 'deployment', k8s.KubeDeployment.GVK, naming.metadata(), {
       spec: {
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: naming.selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        ...typed(k8s.toJson_DeploymentSpec, {
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: naming.selector },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+          template: {},
+        }),
+        ...t.splice(`include "kubevision.replicas" ${ref(key)}`, 'replicas'),
         template: podTemplate(t, {
           key,
           naming,
           uid: APP_UID,
+          gpu,
+          secrets: props.secrets ?? [],
           container: {
             name: key,
             image: image(t, key, props.imageSuffix),
@@ -68,9 +74,6 @@ export class AppService extends Construct {
         }),
       },
     });
-
-    t.spliceAt(deployment, '/spec', `include "kubevision.replicas" ${ref(key)}`, 'replicas');
-    patchPod(t, deployment, '/spec/template', { key, gpu, secrets: props.secrets ?? [] });
 
     const service = new k8s.KubeService(this, 'service', {
       metadata: naming.metadata(),

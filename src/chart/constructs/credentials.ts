@@ -1,35 +1,30 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Naming, templaterOf } from './context.ts';
-import { ref } from '../values-ref.ts';
+import { helmObject } from './objects.ts';
+import type { ChartSecret } from './pod.ts';
 
 /**
- * A Secret the chart generates once and keeps: across upgrades (its helper reads the
- * existing value back with `lookup`) and uninstalls (resource-policy keep).
+ * A Secret the chart generates once and keeps: across upgrades (its data helper reads the
+ * existing value back with `lookup`) and uninstalls (resource-policy keep). It renders when
+ * "kubevision.generatesSecret" says the release makes it, the same helper the pods'
+ * checksums of it ask (src/chart/_helpers.tpl).
  */
-class GeneratedSecret extends Construct {
-  constructor(scope: Construct, o: { id: string; component: string; dataHelper: string; when: string }) {
-    super(scope, o.id);
-    const t = templaterOf(this);
-    const naming = new Naming(t, o.component);
-    const secret = new k8s.KubeSecret(this, 'secret', {
-      metadata: { ...naming.metadata(), annotations: { 'helm.sh/resource-policy': 'keep' } },
-      type: 'Opaque',
-    });
-    t.blockAt(secret, '/data', `include "${o.dataHelper}" .`);
-    t.renderIf(secret, o.when);
-  }
+export function generatedSecret(scope: Construct, secret: ChartSecret, component: string = secret): void {
+  const t = templaterOf(scope);
+  const naming = new Naming(t, component);
+  const obj = helmObject(scope, 'secret', k8s.KubeSecret.GVK, naming.metadata({ annotations: { 'helm.sh/resource-policy': 'keep' } }), {
+    type: 'Opaque',
+    data: t.block(`include "kubevision.${secret}Data" .`),
+  });
+  t.renderIf(obj, `include "kubevision.generatesSecret" (dict "ctx" . "secret" "${secret}")`);
 }
 
 /** The service credential auth presents to face, unless the plant brings its own Secret. */
-export class Credentials extends GeneratedSecret {
+export class Credentials extends Construct {
   constructor(scope: Construct) {
-    super(scope, {
-      id: 'credentials',
-      component: 'credentials',
-      dataHelper: 'kubevision.credentialsData',
-      when: `and (or ${ref('auth.enabled')} ${ref('face.enabled')}) (not ${ref('serviceCredential.existingSecret')})`,
-    });
+    super(scope, 'credentials');
+    generatedSecret(this, 'credentials');
   }
 }
 
@@ -37,8 +32,9 @@ export class Credentials extends GeneratedSecret {
  * The setup code that makes the plant's first administrator, read by the operator with
  * kubectl. It works only while the plant has no administrator.
  */
-export class AdminSetupCode extends GeneratedSecret {
+export class AdminSetupCode extends Construct {
   constructor(scope: Construct) {
-    super(scope, { id: 'admin-setup', component: 'admin', dataHelper: 'kubevision.adminSetupData', when: ref('auth.enabled') });
+    super(scope, 'admin-setup');
+    generatedSecret(this, 'admin');
   }
 }

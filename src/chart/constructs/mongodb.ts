@@ -2,7 +2,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { MONGODB_PORT, MONGODB_UID, secretKeys } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
-import { image, patchPod, podTemplate } from './pod.ts';
+import { generatedSecret } from './credentials.ts';
+import { helmObject, typed } from './objects.ts';
+import { image, podTemplate } from './pod.ts';
 import { ref } from '../values-ref.ts';
 
 /** The bundled MongoDB's container and its root user (operations docs exec into it). */
@@ -24,11 +26,7 @@ export class MongoDb extends Construct {
     const naming = new Naming(t, 'mongodb');
     const secretName = t.value('include "kubevision.mongodbSecret" .');
 
-    const secret = new k8s.KubeSecret(this, 'secret', {
-      metadata: naming.metadata({ annotations: { 'helm.sh/resource-policy': 'keep' } }),
-      type: 'Opaque',
-    });
-    t.blockAt(secret, '/data', 'include "kubevision.mongodbData" .');
+    generatedSecret(this, 'mongodb');
 
     const sa = new k8s.KubeServiceAccount(this, 'serviceaccount', {
       metadata: naming.metadata(),
@@ -46,16 +44,19 @@ export class MongoDb extends Construct {
     });
 
     const tcp = { tcpSocket: { port: k8s.IntOrString.fromString('mongodb') } };
-    const statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
-      metadata: naming.metadata(),
+    const statefulSet = helmObject(this, 'statefulset', k8s.KubeStatefulSet.GVK, naming.metadata(), {
       spec: {
-        serviceName: naming.name,
-        replicas: 1,
-        selector: { matchLabels: naming.selector },
+        ...typed(k8s.toJson_StatefulSetSpec, {
+          serviceName: naming.name,
+          replicas: 1,
+          selector: { matchLabels: naming.selector },
+          template: {},
+        }),
         template: podTemplate(t, {
           key: 'mongodb',
           naming,
           uid: MONGODB_UID,
+          secrets: ['mongodb'],
           container: {
             name: MONGODB_CONTAINER,
             image: image(t, 'mongodb'),
@@ -85,19 +86,18 @@ export class MongoDb extends Construct {
             // volumeClaimTemplates are immutable: no labels that change with the chart version.
             metadata: { name: 'data', labels: naming.selector },
             spec: {
-              accessModes: ['ReadWriteOnce'],
-              resources: { requests: { storage: k8s.Quantity.fromString(t.str(ref('mongodb.persistence.size'))) } },
+              ...typed(k8s.toJson_PersistentVolumeClaimSpec, {
+                accessModes: ['ReadWriteOnce'],
+                resources: { requests: { storage: k8s.Quantity.fromString(t.str(ref('mongodb.persistence.size'))) } },
+              }),
+              ...t.splice('include "kubevision.storageClass" .', 'storageClassName'),
             },
           },
         ],
       },
     });
 
-    patchPod(t, statefulSet, '/spec/template', { key: 'mongodb', secrets: ['mongodb'] });
-    t.spliceAt(statefulSet, '/spec/volumeClaimTemplates/0/spec', 'include "kubevision.storageClass" .', 'storageClassName');
-
     const bundled = `eq ${ref('mongodb.mode')} "bundled"`;
     for (const obj of [sa, service, statefulSet]) t.renderIf(obj, bundled);
-    t.renderIf(secret, `and (${bundled}) (not ${ref('mongodb.auth.existingSecret')})`);
   }
 }

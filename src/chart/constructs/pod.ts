@@ -1,8 +1,8 @@
-import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { HTTP_PORT, MANAGEMENT_PORT, probes } from '../../../apps/shared/contract.ts';
 import type { Templater } from '../template.ts';
 import type { Naming } from './context.ts';
+import { only, typed, type Json } from './objects.ts';
 import type { Workload } from '../../params/kubevision.ts';
 import { ref } from '../values-ref.ts';
 
@@ -11,10 +11,13 @@ export interface PodOptions {
   key: Workload;
   naming: Naming;
   uid: number;
-  container: k8s.Container;
+  /** The one container; its resources and securityContext are the pod's to decide. */
+  container: Omit<k8s.Container, 'resources' | 'securityContext'>;
   /** Go template expression: true when the pod needs a GPU. */
   gpu?: string;
   volumes?: k8s.Volume[];
+  /** The Secrets the container's environment reads: a change to one of them restarts the pods. */
+  secrets: readonly ChartSecret[];
 }
 
 /** The Secrets the chart's pods may read; each pod's annotations carry a checksum of those it reads. */
@@ -23,49 +26,48 @@ export type ChartSecret = 'credentials' | 'mongodb' | 'admin';
 /**
  * The pod every workload runs: least privilege by default (non-root, read-only root,
  * no privilege escalation, no capabilities, RuntimeDefault seccomp, no API token),
- * scheduled by its placement.
+ * scheduled by its placement, sized by its resources, annotated with its Secrets' checksums.
  */
-export function podTemplate(t: Templater, o: PodOptions): k8s.PodTemplateSpec {
+export function podTemplate(t: Templater, o: PodOptions): Json {
+  const gpu = o.gpu ?? 'false';
+  const secrets = o.secrets.map((s) => `"${s}"`).join(' ');
+  const spec = typed(k8s.toJson_PodSpec, {
+    serviceAccountName: o.naming.name,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: o.uid,
+      runAsGroup: o.uid,
+      fsGroup: o.uid,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    containers: [
+      {
+        ...o.container,
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          privileged: false,
+          capabilities: { drop: ['ALL'] },
+        },
+      },
+    ],
+    volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...(o.volumes ?? [])],
+  });
   return {
     metadata: {
       labels: { ...o.naming.selector },
+      ...t.splice(`include "kubevision.podAnnotations" (dict "ctx" . "values" ${ref(o.key)} "secrets" (list ${secrets}))`, 'annotations'),
     },
     spec: {
-      serviceAccountName: o.naming.name,
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: o.uid,
-        runAsGroup: o.uid,
-        fsGroup: o.uid,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      containers: [
-        {
-          ...o.container,
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            privileged: false,
-            capabilities: { drop: ['ALL'] },
-          },
-        },
-      ],
-      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, ...(o.volumes ?? [])],
+      ...spec,
+      ...t.splice('include "kubevision.imagePullSecrets" .', 'imagePullSecrets'),
+      ...t.splice(`include "kubevision.scheduling" (dict "ctx" . "placement" ${ref(`${o.key}.placement`)} "gpu" ${gpu})`, 'affinity'),
+      containers: [{ ...only(spec, 'containers'), resources: t.block(`include "kubevision.resources" (dict "ctx" . "service" "${o.key}" "gpu" ${gpu})`) }],
     },
   };
-}
-
-/** The install-time parts of a pod template at `at` (e.g. /spec/template) of `obj`. */
-export function patchPod(t: Templater, obj: ApiObject, at: string, o: Pick<PodOptions, 'key' | 'gpu'> & { secrets: readonly ChartSecret[] }): void {
-  const gpu = o.gpu ?? 'false';
-  const secrets = o.secrets.map((s) => `"${s}"`).join(' ');
-  t.spliceAt(obj, `${at}/metadata`, `include "kubevision.podAnnotations" (dict "ctx" . "values" ${ref(o.key)} "secrets" (list ${secrets}))`, 'annotations');
-  t.spliceAt(obj, `${at}/spec`, 'include "kubevision.imagePullSecrets" .', 'imagePullSecrets');
-  t.spliceAt(obj, `${at}/spec`, `include "kubevision.scheduling" (dict "ctx" . "placement" ${ref(`${o.key}.placement`)} "gpu" ${gpu})`, 'affinity');
-  t.blockAt(obj, `${at}/spec/containers/0/resources`, `include "kubevision.resources" (dict "ctx" . "service" "${o.key}" "gpu" ${gpu})`);
 }
 
 export function image(t: Templater, key: Workload, suffix = '""'): string {
