@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { baseApp, finishApp } from '../../shared/http.ts';
 import { databaseCheck, serve, type Service } from '../../shared/lifecycle.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
@@ -16,6 +16,8 @@ import { AuthStore } from './store.ts';
 
 export interface AuthServer extends Service {
   service: AuthService;
+  /** What it serves: tests compare the OpenAPI document with the routes registered here. */
+  app: Express;
 }
 
 export interface AuthServerOptions {
@@ -85,5 +87,5 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
     endConnectionsAfterHandlers: true,
     release: () => store.close(),
   });
-  return { service, start: lifecycle.start, close: lifecycle.close };
+  return { service, app, start: lifecycle.start, close: lifecycle.close };
 }

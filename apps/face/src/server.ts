@@ -1,3 +1,4 @@
+import type { Express } from 'express';
 import { baseApp, finishApp, requireServiceToken } from '../../shared/http.ts';
 import { databaseCheck, serve, type Service } from '../../shared/lifecycle.ts';
 import { createLogger, type Logger } from '../../shared/log.ts';
@@ -14,6 +15,8 @@ import { modelId } from './engine/models.ts';
 export interface FaceServer extends Service {
   /** Listens, then loads the models; start resolves when ready to analyse. */
   pool: InferencePool;
+  /** What it serves: tests compare the OpenAPI document with the routes registered here. */
+  app: Express;
 }
 
 export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespace?: string } = {}): FaceServer {
@@ -57,5 +60,5 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
       await store.close();
     },
   });
-  return { pool, start: lifecycle.start, close: lifecycle.close };
+  return { pool, app, start: lifecycle.start, close: lifecycle.close };
 }
