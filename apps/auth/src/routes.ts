@@ -1,14 +1,15 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Response } from 'express';
 import { FACE_BODY_LIMIT_BYTES } from '../../shared/contract.ts';
-import { mount, routeFor } from '../../shared/route-table.ts';
+import { mount } from '../../shared/route-table.ts';
 import { textGuard } from '../../shared/text.ts';
 import type { PlantAdmin } from './admin.ts';
+import { adminRouteTable } from './admin-routes.ts';
 import { notAuthenticated } from './errors.ts';
 import * as requests from './requests.ts';
+import { client, need, route, session, signedIn, type Parts } from './route-parts.ts';
 import type { AuthService } from './service.ts';
 import { csrfGuard, newToken, type CookieJar } from './session.ts';
-import type { Client, Issued } from './sessions.ts';
-import type { SessionDoc } from './store.ts';
+import type { Issued } from './sessions.ts';
 
 /** The /api routes the dashboard calls through the frontend (apps/auth/API.md). */
 export function authRoutes(service: AuthService, jar: CookieJar, admin: PlantAdmin): Router {
@@ -23,27 +24,6 @@ export function authRoutes(service: AuthService, jar: CookieJar, admin: PlantAdm
   return r;
 }
 
-/** What the handlers work with. */
-interface Parts {
-  service: AuthService;
-  jar: CookieJar;
-  admin: PlantAdmin;
-}
-const route = routeFor<Parts>();
-
-const client = ({ jar }: Parts, req: Request, res: Response): Client => ({
-  ip: req.ip ?? 'unknown',
-  userAgent: (req.get('user-agent') ?? '').slice(0, 200),
-  session: res.locals.session as SessionDoc | undefined,
-  deviceToken: jar.deviceToken(req),
-});
-const session = (res: Response) => res.locals.session as SessionDoc | undefined;
-const need = (res: Response): SessionDoc => {
-  const s = session(res);
-  if (!s) throw notAuthenticated();
-  return s;
-};
-const signedIn = (_req: Request, res: Response) => void need(res);
 const setCookies = ({ jar }: Parts, res: Response, issued: Issued) => {
   jar.setSession(res, issued.token, issued.csrf);
   if (issued.device) jar.setDevice(res, issued.device);
@@ -59,14 +39,13 @@ const anonymous = ({ jar }: Parts, res: Response) => {
   jar.setCsrf(res, csrf);
   return { stage: 'anonymous' as const, csrfToken: csrf };
 };
-const id = (req: Request) => String(req.params.id);
 
 /**
- * Every route under /api, in the order the router tries them. A route with `before:
+ * The account's routes under /api, in the order the router tries them. A route with `before:
  * signedIn` answers 401 to a request without a session before its body is looked at, as
  * it did when each handler checked the session first.
  */
-export const authRouteTable = [
+const accountRouteTable = [
   route({
     method: 'get',
     path: '/session',
@@ -254,108 +233,7 @@ export const authRouteTable = [
       return { deleted: true, ...anonymous(d, res) };
     },
   }),
-
-  // --- the plant administrator (d.admin.ts) ---------------------------------------------
-
-  // A reset code an administrator handed over: the one password change without the old password.
-  route({
-    method: 'post',
-    path: '/password-reset',
-    summary: 'Set a new password with the one-time code an administrator issued; every session ends',
-    body: requests.redeemResetBody,
-    status: 200,
-    errors: [400, 403, 429],
-    handle: async ({ req, res, body }, d) => {
-      await d.admin.redeemReset(body, client(d, req, res));
-      return { reset: true };
-    },
-  }),
-  route({
-    method: 'post',
-    path: '/admin/claim',
-    summary: "Become the plant's first administrator with the operator's setup code (fresh login with the second factor)",
-    body: requests.claimBody,
-    status: 200,
-    errors: [400, 401, 403, 409, 429],
-    before: signedIn,
-    handle: async ({ req, res, body }, d) => ({ user: await d.admin.claim(session(res), body, client(d, req, res)) }),
-  }),
-  route({
-    method: 'get',
-    path: '/admin/users',
-    summary: 'Accounts by email, a page at a time, with their throttling (admin)',
-    query: requests.usersQuery,
-    status: 200,
-    errors: [400, 401, 403],
-    before: signedIn,
-    handle: async ({ res, query }, d) => d.admin.users(session(res), query),
-  }),
-  route({
-    method: 'get',
-    path: '/admin/users/:id',
-    summary: 'One account with its throttling, sessions and pending reset (admin)',
-    status: 200,
-    errors: [400, 401, 403, 404],
-    before: signedIn,
-    handle: async ({ req, res }, d) => ({ user: await d.admin.user(session(res), id(req)) }),
-  }),
-  route({
-    method: 'delete',
-    path: '/admin/users/:id',
-    summary: 'Erase another account: face templates first, then everything but the audit trail (admin)',
-    status: 200,
-    errors: [400, 401, 403, 404, 409, 503],
-    before: signedIn,
-    handle: async ({ req, res }, d) => {
-      await d.admin.deleteAccount(session(res), id(req), client(d, req, res));
-      return { deleted: true };
-    },
-  }),
-  route({
-    method: 'post',
-    path: '/admin/users/:id/unlock',
-    summary: 'Clear every throttle of the account (admin)',
-    status: 200,
-    errors: [400, 401, 403, 404],
-    before: signedIn,
-    handle: async ({ req, res }, d) => ({ user: await d.admin.unlock(session(res), id(req), client(d, req, res)) }),
-  }),
-  route({
-    method: 'post',
-    path: '/admin/users/:id/password-reset',
-    summary: 'A one-time password reset code to hand over, shown once (admin)',
-    status: 201,
-    errors: [400, 401, 403, 404],
-    before: signedIn,
-    handle: async ({ req, res }, d) => d.admin.issueReset(session(res), id(req), client(d, req, res)),
-  }),
-  route({
-    method: 'delete',
-    path: '/admin/users/:id/face',
-    summary: 'Turn face login off and erase the templates (admin)',
-    status: 200,
-    errors: [400, 401, 403, 404, 503],
-    before: signedIn,
-    handle: async ({ req, res }, d) => ({ user: await d.admin.eraseFace(session(res), id(req), client(d, req, res)) }),
-  }),
-  route({
-    method: 'post',
-    path: '/admin/users/:id/role',
-    summary: 'Make an administrator, or take it back (admin)',
-    body: requests.roleBody,
-    status: 200,
-    errors: [400, 401, 403, 404, 409],
-    before: signedIn,
-    handle: async ({ req, res, body }, d) => ({ user: await d.admin.setRole(session(res), id(req), body, client(d, req, res)) }),
-  }),
-  route({
-    method: 'get',
-    path: '/admin/audit',
-    summary: 'The audit trail, newest first, filtered; nothing can change or delete it (admin)',
-    query: requests.auditQuery,
-    status: 200,
-    errors: [400, 401, 403],
-    before: signedIn,
-    handle: async ({ res, query }, d) => d.admin.auditTrail(session(res), query),
-  }),
 ];
+
+/** Every route under /api, in the order the router tries them: the account's, then the administrator's. */
+export const authRouteTable = [...accountRouteTable, ...adminRouteTable];
