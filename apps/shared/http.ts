@@ -23,16 +23,13 @@ export class HttpError extends Error {
   }
 }
 
-export interface Readiness {
-  ready: boolean;
-  checks: Record<string, string>;
-}
-
 export interface BaseAppOptions {
   log: Logger;
   metrics: ServiceMetrics;
-  /** What /readyz reports: models loaded, database reachable, ... */
-  readiness: () => Promise<Readiness>;
+  /** What /readyz checks, by name (models loaded, database reachable, ...): ready when every one answers `ok`. */
+  readiness: Readonly<Record<string, () => string | Promise<string>>>;
+  /** The service's OpenAPI document, served at /openapi.json without credentials. */
+  openapi?: object;
   /** Express's `trust proxy`: the proxies whose X-Forwarded-* are believed (TRUSTED_PROXIES). */
   trustedProxies: string[];
   /** MANAGEMENT_PORT: when set, the probes and metrics move there and PORT no longer answers them. */
@@ -76,12 +73,19 @@ export function baseApp(o: BaseAppOptions): Express {
     res.json({ status: 'ok' });
   });
   management.get('/readyz', async (_req, res) => {
-    const r = await o.readiness();
-    res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not ready', checks: r.checks });
+    const checks = Object.fromEntries(await Promise.all(Object.entries(o.readiness).map(async ([name, check]) => [name, await check()] as const)));
+    const ready = Object.values(checks).every((c) => c === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   management.get('/metrics', async (_req, res) => {
     res.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
   });
+  if (o.openapi) {
+    const doc = o.openapi;
+    app.get('/openapi.json', (_req, res) => {
+      res.json(doc);
+    });
+  }
   return app;
 }
 

@@ -51,21 +51,15 @@ export function createAuthServer(cfg: AuthConfig, opts: AuthServerOptions = {}):
   const admin = new PlantAdmin(cfg, store.data, service, hasher, face, clock);
   const jar = cookieJar(cfg);
 
-  // Ready when the database answers. The face service is not a condition: without it,
-  // password-only accounts must still log in.
-  const database = databaseCheck(store);
   const app = baseApp({
     log,
     trustedProxies: cfg.trustedProxies,
     managementPort: cfg.managementPort,
     metrics,
-    readiness: async () => {
-      const checks = { database: await database() };
-      return { ready: checks.database === 'ok', checks };
-    },
-  });
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openapi);
+    // Ready when the database answers. The face service is not a condition: without it,
+    // password-only accounts must still log in.
+    readiness: { database: databaseCheck(store) },
+    openapi,
   });
   app.use('/api', apiHeaders, sessionLoader(jar, async () => (await store.data()).sessions, cfg, clock), authRoutes(service, jar, admin));
   finishApp(app, log);

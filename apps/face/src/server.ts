@@ -33,19 +33,13 @@ export function createFaceServer(cfg: FaceConfig, opts: { log?: Logger; namespac
   const store = lazyStore(cfg.mongodbUri ?? cfg.databaseUrl, { dataDir: cfg.dataDir, namespace: opts.namespace, log }, (db) => FaceStore.open(db, modelId(cfg.model)));
   const service = new FaceService(cfg, pool, store.data, metrics);
 
-  const database = databaseCheck(store);
   const app = baseApp({
     log,
     trustedProxies: cfg.trustedProxies,
     managementPort: cfg.managementPort,
     metrics,
-    readiness: async () => {
-      const checks = { models: pool.ready ? 'ok' : 'loading', database: await database() };
-      return { ready: checks.models === 'ok' && checks.database === 'ok', checks };
-    },
-  });
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openapi);
+    readiness: { models: () => (pool.ready ? 'ok' : 'loading'), database: databaseCheck(store) },
+    openapi,
   });
   app.use('/v1', requireServiceToken(cfg.token), faceRoutes(cfg, service, store.data));
   finishApp(app, log);

@@ -38,7 +38,7 @@ describe('a database error in the log', () => {
     expect(JSON.stringify(err)).toContain('SECRETHASHVALUE');
 
     const { log, lines } = capturedLog();
-    const app = baseApp({ log, metrics: createMetrics('test'), readiness: async () => ({ ready: true, checks: {} }), trustedProxies: [] });
+    const app = baseApp({ log, metrics: createMetrics('test'), readiness: {}, trustedProxies: [] });
     app.post('/boom', handle(async () => {
       throw new Error('registering failed', { cause: err });
     }));
