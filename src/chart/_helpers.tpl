@@ -269,6 +269,17 @@ tls:
 {{- end -}}
 
 {{/*
+Fails the render with one message that lists every problem: the broken rules and the release
+name's problems, so an operator fixes them in one go instead of one per install attempt.
+(dict "ctx" $ "broken" (list "message" ...))
+*/}}
+{{- define "kubevision.failOnProblems" -}}
+{{- with concat (include "kubevision.releaseProblems" .ctx | fromJsonArray) .broken -}}
+{{- fail (printf "this release cannot be installed:\n- %s" (join "\n- " .)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 Problems with the release name, as a JSON list: object names come from it, so some names
 give objects Kubernetes refuses (or accepts and then cannot run).
 - Services are DNS-1035 labels (core validation ValidateServiceName): start with a letter,

@@ -74,6 +74,18 @@ NetworkPolicies admit MongoDB connections only from auth and face, and face conn
 only from auth. Generated credentials are kept across upgrades; every credential can come
 from an existing Secret instead.
 
+## Secrets and restarts
+
+Each pod carries a \`checksum/secret-<name>\` annotation for every Secret its environment
+reads (auth: credentials, mongodb, admin; face: credentials, mongodb; MongoDB: its own; the
+dashboard none), so an upgrade that changes a Secret restarts exactly the pods that read it,
+and an upgrade that changes nothing restarts nothing. For a Secret the chart generates, the
+checksum is of the data it writes; for your own Secret (\`existingSecret\`, an external
+MongoDB) it is of the cluster's copy at install or upgrade time: after rotating your own
+Secret, upgrade the release with the same values (\`helm upgrade\`, or *Upgrade* in Rancher)
+to roll its readers; nothing watches the Secret between upgrades.
+\`helm template\` without a cluster cannot read your Secret and renders no checksum for it.
+
 The client address that login throttling and the audit use is taken from X-Forwarded-For
 only when a known proxy sent it: the dashboard believes \`clientAddress.ingress\` (the
 Ingress controller's pods), auth believes \`clientAddress.dashboard\`, the face service no

@@ -1,6 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import type { Rule } from '../params/rules.ts';
 import { toGoTemplate } from '../params/expr.ts';
+import { include, lit, root, variable } from './go.ts';
 import { placementTpl } from '../placement/template.ts';
 import { contractTpl, helpersTpl } from './helpers.ts';
 import { KubeVisionChart } from './kubevision-chart.ts';
@@ -36,14 +37,12 @@ export function synthTemplates(rules: Rule[]): Map<string, string> {
  * an operator fixes them in one go instead of one per install attempt.
  */
 function renderValidation(rules: Rule[]): string {
-  const checks = rules.map((r) => `{{- if ${toGoTemplate(r.broken)} }}\n{{- $problems = append $problems ${JSON.stringify(r.message)} }}\n{{- end }}`);
+  const checks = rules.map((r) => `{{- if ${toGoTemplate(r.broken)} }}\n{{- $broken = append $broken ${lit(r.message)} }}\n{{- end }}`);
   return [
-    `${HEADER}{{- /* Values that are valid alone but not together (src/params/rules.ts), and release names Kubernetes cannot take. */ -}}`,
-    '{{- $problems := include "kubevision.releaseProblems" . | fromJsonArray }}',
+    `${HEADER}{{- /* Values that are valid alone but not together (src/params/rules.ts). */ -}}`,
+    '{{- $broken := list }}',
     ...checks,
-    '{{- with $problems }}',
-    '{{- fail (printf "this release cannot be installed:\\n- %s" (join "\\n- " .)) }}',
-    '{{- end }}',
+    `{{- ${include('failOnProblems', { ctx: root, broken: variable('broken') })} }}`,
     '',
   ].join('\n');
 }

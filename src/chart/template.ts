@@ -1,6 +1,7 @@
 import type { ApiObject } from 'cdk8s';
 import { HelmBlock, HelmSplice, HelmText, HelmValue, helmMap, writeHelmTemplate, type HelmTree } from '../helm/template-yaml.ts';
 import { compareFields } from './field-order.ts';
+import { call, pipe, type Go } from './go.ts';
 
 /**
  * cdk8s constructs build plain, typed objects; a Helm chart needs template actions in
@@ -22,7 +23,7 @@ import { compareFields } from './field-order.ts';
  */
 export class Templater {
   private readonly exprs: { expr: string; field?: string }[] = [];
-  private readonly conditions = new WeakMap<ApiObject, string>();
+  private readonly conditions = new WeakMap<ApiObject, Go>();
 
   private mark(kind: 'V' | 'B' | 'S', expr: string, field?: string): string {
     this.exprs.push({ expr, field });
@@ -30,20 +31,20 @@ export class Templater {
   }
 
   /** An action whose output is YAML of its own (a name, a number, a bool, a quoted string). */
-  value(expr: string): string {
+  value(expr: Go): string {
     return this.mark('V', expr);
   }
 
   /** A string field from a value: quoted, so no value reads as another type or breaks the line. */
-  str(expr: string): string {
-    return this.value(`${expr} | quote`);
+  str(expr: Go): string {
+    return this.value(pipe(expr, 'quote'));
   }
 
   /**
    * A number field decided at install time. Its placeholder is a number too, from a range
    * no Kubernetes field takes (below -2^53 + 2^20), so the typed object stays typed.
    */
-  int(expr: string): number {
+  int(expr: Go): number {
     this.exprs.push({ expr });
     return INT_BASE + this.exprs.length - 1;
   }
@@ -53,22 +54,22 @@ export class Templater {
    * decides where among the others it goes; without one (a whole label map) it goes first.
    * Spread it where the keys belong: `{ ...spec, ...t.splice(e, 'affinity') }`.
    */
-  splice(expr: string, field?: string): Record<string, string> {
+  splice(expr: Go, field?: string): Record<string, string> {
     return { [this.mark('S', expr, field)]: '' };
   }
 
   /** The whole value of a key, written by a helper (a Secret's data, a container's resources). */
-  block(expr: string): string {
+  block(expr: Go): string {
     return this.mark('B', expr);
   }
 
   /** Render the object only when this Go template condition holds. */
-  renderIf(obj: ApiObject, condition: string): void {
+  renderIf(obj: ApiObject, condition: Go): void {
     const prev = this.conditions.get(obj);
-    this.conditions.set(obj, prev ? `and (${prev}) (${condition})` : condition);
+    this.conditions.set(obj, prev ? call('and', prev, condition) : condition);
   }
 
-  conditionOf(obj: ApiObject): string | undefined {
+  conditionOf(obj: ApiObject): Go | undefined {
     return this.conditions.get(obj);
   }
 

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { HELPERS } from '../../src/chart/go.ts';
 import { chartContract, contractTpl, helpersTpl } from '../../src/chart/helpers.ts';
 import { helmOk } from '../../src/helm/run.ts';
 import { placementTpl } from '../../src/placement/template.ts';
@@ -162,6 +163,11 @@ describe('the chart helpers (src/chart/_helpers.tpl, src/placement/_placement.tp
     expect(readFileSync(path.join(genericChartDir(), 'templates/_contract.tpl'), 'utf8')).toBe(contractTpl());
     expect(readFileSync(path.join(genericChartDir(), 'templates/_placement.tpl'), 'utf8')).toBe(placementTpl());
     expect(helpersTpl()).not.toMatch(/\(list \.|index \. [0-9]/);
+  });
+
+  it('the constructs can call exactly the helpers the chart defines (src/chart/go.ts HELPERS)', () => {
+    const defined = [...(helpersTpl() + placementTpl() + contractTpl()).matchAll(/define "kubevision\.(\w+)"/g)].map((m) => m[1]).sort();
+    expect([...HELPERS].sort()).toEqual(defined);
   });
 
   it('the contract reaches the templates as the services define it', () => {

@@ -4,7 +4,7 @@ import { APP_UID, HTTP_PORT, MANAGEMENT_PORT, env } from '../../../apps/shared/c
 import { Naming, templaterOf } from './context.ts';
 import { helmObject, typed } from './objects.ts';
 import { httpPort, httpProbes, image, managementPort, podTemplate, type ChartSecret } from './pod.ts';
-import { ref } from '../values-ref.ts';
+import { call, include, lit, ref, type Go } from '../go.ts';
 
 export interface AppServiceProps {
   /** Values key and component name: frontend, auth or face. */
@@ -12,10 +12,10 @@ export interface AppServiceProps {
   env: k8s.EnvVar[];
   /** The Secrets `env` reads from: a change to one of them restarts the pods. */
   secrets?: ChartSecret[];
-  /** Go template expression: true when the pods need a GPU (face on a GPU site). */
-  gpu?: string;
-  /** Go template expression for the image tag suffix (the GPU variant). */
-  imageSuffix?: string;
+  /** True when the pods need a GPU (face on a GPU site). */
+  gpu?: Go;
+  /** The image tag suffix (the GPU variant). */
+  imageSuffix?: Go;
   /**
    * Probes and metrics on MANAGEMENT_PORT instead of the service port: for the dashboard,
    * whose service port the Ingress exposes (auth and face have no Ingress, and their
@@ -35,7 +35,7 @@ export class AppService extends Construct {
     const key = props.component;
     const naming = new Naming(t, key);
     const enabled = ref(`${key}.enabled`);
-    const gpu = props.gpu ?? 'false';
+    const gpu = props.gpu ?? lit(false);
 
     const sa = new k8s.KubeServiceAccount(this, 'serviceaccount', {
       metadata: naming.metadata(),
@@ -50,7 +50,7 @@ export class AppService extends Construct {
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
           template: {},
         }),
-        ...t.splice(`include "kubevision.replicas" ${ref(key)}`, 'replicas'),
+        ...t.splice(include('replicas', ref(key)), 'replicas'),
         template: podTemplate(t, {
           key,
           naming,
@@ -113,6 +113,6 @@ export class AppService extends Construct {
 
     for (const obj of [sa, deployment, service, hpa, pdb]) t.renderIf(obj, enabled);
     t.renderIf(hpa, ref(`${key}.autoscaling.enabled`));
-    t.renderIf(pdb, `and ${ref(`${key}.podDisruptionBudget.enabled`)} (include "kubevision.multiReplica" ${ref(key)})`);
+    t.renderIf(pdb, call('and', ref(`${key}.podDisruptionBudget.enabled`), include('multiReplica', ref(key))));
   }
 }

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { include, lit, release, root } from '../go.ts';
 import type { Templater } from '../template.ts';
 
 /** The chart every KubeVision construct lives in: it carries the templater. */
@@ -37,11 +38,11 @@ export class Naming {
   }
 
   nameOf(component: string): string {
-    return componentName(this.t.value('include "kubevision.fullname" .'), component);
+    return componentName(this.t.value(include('fullname', root)), component);
   }
 
   get labels(): Record<string, string> {
-    return this.t.splice(`include "kubevision.labels" (dict "ctx" . "component" "${this.component}")`);
+    return this.t.splice(include('labels', { ctx: root, component: lit(this.component) }));
   }
 
   get selector(): Record<string, string> {
@@ -49,7 +50,7 @@ export class Naming {
   }
 
   selectorOf(component: string): Record<string, string> {
-    return this.t.splice(`include "kubevision.selectorLabels" (dict "ctx" . "component" "${component}")`);
+    return this.t.splice(include('selectorLabels', { ctx: root, component: lit(component) }));
   }
 
   /**
@@ -61,6 +62,6 @@ export class Naming {
   }
 
   get namespace(): string {
-    return this.t.value('.Release.Namespace');
+    return this.t.value(release.namespace);
   }
 }

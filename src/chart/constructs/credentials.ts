@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Naming, templaterOf } from './context.ts';
+import { include, lit, root } from '../go.ts';
 import { helmObject } from './objects.ts';
 import type { ChartSecret } from './pod.ts';
 
@@ -15,9 +16,9 @@ export function generatedSecret(scope: Construct, secret: ChartSecret, component
   const naming = new Naming(t, component);
   const obj = helmObject(scope, 'secret', k8s.KubeSecret.GVK, naming.metadata({ annotations: { 'helm.sh/resource-policy': 'keep' } }), {
     type: 'Opaque',
-    data: t.block(`include "kubevision.${secret}Data" .`),
+    data: t.block(include(`${secret}Data`, root)),
   });
-  t.renderIf(obj, `include "kubevision.generatesSecret" (dict "ctx" . "secret" "${secret}")`);
+  t.renderIf(obj, include('generatesSecret', { ctx: root, secret: lit(secret) }));
 }
 
 /** The service credential auth presents to face, unless the plant brings its own Secret. */

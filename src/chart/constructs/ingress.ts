@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { HTTP_PORT } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
 import { helmObject, only, typed } from './objects.ts';
-import { ref } from '../values-ref.ts';
+import { call, include, ref, root } from '../go.ts';
 
 /** The dashboard's Ingress: the one way into the application from outside the cluster. */
 export class DashboardIngress extends Construct {
@@ -31,15 +31,15 @@ export class DashboardIngress extends Construct {
       this,
       'ingress',
       k8s.KubeIngress.GVK,
-      { ...naming.metadata(), ...t.splice('include "kubevision.ingressAnnotations" .', 'annotations') },
+      { ...naming.metadata(), ...t.splice(include('ingressAnnotations', root), 'annotations') },
       {
         spec: {
           ...spec,
-          ...t.splice('include "kubevision.ingressTls" .', 'tls'),
-          rules: [{ ...t.splice('include "kubevision.ingressHost" .', 'host'), ...only(spec, 'rules') }],
+          ...t.splice(include('ingressTls', root), 'tls'),
+          rules: [{ ...t.splice(include('ingressHost', root), 'host'), ...only(spec, 'rules') }],
         },
       },
     );
-    t.renderIf(ingress, `and ${ref('ingress.enabled')} ${ref('frontend.enabled')}`);
+    t.renderIf(ingress, call('and', ref('ingress.enabled'), ref('frontend.enabled')));
   }
 }

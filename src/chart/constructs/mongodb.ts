@@ -5,7 +5,7 @@ import { Naming, templaterOf } from './context.ts';
 import { generatedSecret } from './credentials.ts';
 import { helmObject, typed } from './objects.ts';
 import { image, podTemplate } from './pod.ts';
-import { ref } from '../values-ref.ts';
+import { call, include, lit, ref, root } from '../go.ts';
 
 /** The bundled MongoDB's container and its root user (operations docs exec into it). */
 export const MONGODB_CONTAINER = 'mongodb';
@@ -24,7 +24,7 @@ export class MongoDb extends Construct {
     super(scope, 'mongodb');
     const t = templaterOf(this);
     const naming = new Naming(t, 'mongodb');
-    const secretName = t.value('include "kubevision.mongodbSecret" .');
+    const secretName = t.value(include('mongodbSecret', root));
 
     generatedSecret(this, 'mongodb');
 
@@ -90,14 +90,14 @@ export class MongoDb extends Construct {
                 accessModes: ['ReadWriteOnce'],
                 resources: { requests: { storage: k8s.Quantity.fromString(t.str(ref('mongodb.persistence.size'))) } },
               }),
-              ...t.splice('include "kubevision.storageClass" .', 'storageClassName'),
+              ...t.splice(include('storageClass', root), 'storageClassName'),
             },
           },
         ],
       },
     });
 
-    const bundled = `eq ${ref('mongodb.mode')} "bundled"`;
+    const bundled = call('eq', ref('mongodb.mode'), lit('bundled'));
     for (const obj of [sa, service, statefulSet]) t.renderIf(obj, bundled);
   }
 }

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { HTTP_PORT, MONGODB_PORT } from '../../../apps/shared/contract.ts';
 import { Naming, templaterOf } from './context.ts';
-import { ref } from '../values-ref.ts';
+import { call, lit, ref } from '../go.ts';
 
 type Component = 'frontend' | 'auth' | 'face' | 'mongodb';
 
@@ -44,8 +44,8 @@ export class NetworkPolicies extends Construct {
           ],
         },
       });
-      const present = component === 'mongodb' ? `eq ${ref('mongodb.mode')} "bundled"` : ref(`${component}.enabled`);
-      t.renderIf(policy, `and ${ref('networkPolicy.enabled')} (${present})`);
+      const present = component === 'mongodb' ? call('eq', ref('mongodb.mode'), lit('bundled')) : ref(`${component}.enabled`);
+      t.renderIf(policy, call('and', ref('networkPolicy.enabled'), present));
     }
   }
 }

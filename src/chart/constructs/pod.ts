@@ -4,7 +4,7 @@ import type { Templater } from '../template.ts';
 import type { Naming } from './context.ts';
 import { only, typed, type Json } from './objects.ts';
 import type { Workload } from '../../params/kubevision.ts';
-import { ref } from '../values-ref.ts';
+import { call, include, lit, ref, root, type Go } from '../go.ts';
 
 export interface PodOptions {
   /** Values key of the workload: `.Values.<key>`. */
@@ -13,8 +13,8 @@ export interface PodOptions {
   uid: number;
   /** The one container; its resources and securityContext are the pod's to decide. */
   container: Omit<k8s.Container, 'resources' | 'securityContext'>;
-  /** Go template expression: true when the pod needs a GPU. */
-  gpu?: string;
+  /** True when the pod needs a GPU. */
+  gpu?: Go;
   volumes?: k8s.Volume[];
   /** The Secrets the container's environment reads: a change to one of them restarts the pods. */
   secrets: readonly ChartSecret[];
@@ -29,8 +29,7 @@ export type ChartSecret = 'credentials' | 'mongodb' | 'admin';
  * scheduled by its placement, sized by its resources, annotated with its Secrets' checksums.
  */
 export function podTemplate(t: Templater, o: PodOptions): Json {
-  const gpu = o.gpu ?? 'false';
-  const secrets = o.secrets.map((s) => `"${s}"`).join(' ');
+  const gpu = o.gpu ?? lit(false);
   const spec = typed(k8s.toJson_PodSpec, {
     serviceAccountName: o.naming.name,
     automountServiceAccountToken: false,
@@ -59,19 +58,19 @@ export function podTemplate(t: Templater, o: PodOptions): Json {
   return {
     metadata: {
       labels: { ...o.naming.selector },
-      ...t.splice(`include "kubevision.podAnnotations" (dict "ctx" . "values" ${ref(o.key)} "secrets" (list ${secrets}))`, 'annotations'),
+      ...t.splice(include('podAnnotations', { ctx: root, values: ref(o.key), secrets: call('list', ...o.secrets.map(lit)) }), 'annotations'),
     },
     spec: {
       ...spec,
-      ...t.splice('include "kubevision.imagePullSecrets" .', 'imagePullSecrets'),
-      ...t.splice(`include "kubevision.scheduling" (dict "ctx" . "placement" ${ref(`${o.key}.placement`)} "gpu" ${gpu})`, 'affinity'),
-      containers: [{ ...only(spec, 'containers'), resources: t.block(`include "kubevision.resources" (dict "ctx" . "service" "${o.key}" "gpu" ${gpu})`) }],
+      ...t.splice(include('imagePullSecrets', root), 'imagePullSecrets'),
+      ...t.splice(include('scheduling', { ctx: root, placement: ref(`${o.key}.placement`), gpu }), 'affinity'),
+      containers: [{ ...only(spec, 'containers'), resources: t.block(include('resources', { ctx: root, service: lit(o.key), gpu })) }],
     },
   };
 }
 
-export function image(t: Templater, key: Workload, suffix = '""'): string {
-  return t.str(`include "kubevision.image" (dict "ctx" . "image" ${ref(`${key}.image`)} "suffix" ${suffix})`);
+export function image(t: Templater, key: Workload, suffix: Go = lit('')): string {
+  return t.str(include('image', { ctx: root, image: ref(`${key}.image`), suffix }));
 }
 
 /** The HTTP probes every application service answers, on its service port or its management port. */
