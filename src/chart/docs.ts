@@ -58,6 +58,17 @@ and \`kubectl taint node\`. Other label keys and taints are configured under \`s
 In the KubeVision repository, \`npm run kubevision -- site <plant> onprem|cloud [--gpu]\`
 prints the exact k3s install, kubectl and Rancher registration flags for a plant's node.
 
+## When the WAN link drops
+
+Kubernetes evicts the pods of a node that stops reporting after 300 s. On-premise pods
+tolerate \`node.kubernetes.io/unreachable\` and \`not-ready\` instead, for as long as the
+outage lasts (\`sites.onprem.outage\`; the cloud site keeps Kubernetes' default). A pod
+placed \`any\` keeps this only when every site does. A k3s agent cut off from its server
+keeps running its pods but starts no new one, so a site that must work on its own runs its
+k3s servers itself: declare it with \`sites.<site>.autonomous\`, and the install refuses a
+dashboard, auth or bundled MongoDB placed anywhere else (login needs all three; without the
+face service the face step falls back to recovery codes).
+
 ## Installing from Rancher, and image registries
 
 Rancher's install form takes the release name and namespace from this chart (\`kubevision\`

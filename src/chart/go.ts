@@ -25,7 +25,7 @@ export const HELPERS = [
   'contract', 'credentialsData', 'credentialsSecret', 'faceBackend', 'faceGpu', 'failOnProblems',
   'fullname', 'generatesSecret', 'image', 'imagePullSecrets', 'ingressAnnotations', 'ingressHost',
   'ingressTls', 'labels', 'mapBytes', 'millicores', 'mongodbData', 'mongodbSecret',
-  'mongodbUriKey', 'multiReplica', 'name', 'podAnnotations', 'registry', 'releaseProblems',
+  'mongodbUriKey', 'multiReplica', 'name', 'outage', 'podAnnotations', 'registry', 'releaseProblems',
   'replicas', 'resources', 'scheduling', 'secretChecksum', 'selectorLabels', 'sites',
   'stableSecret', 'storageClass', 'toleration',
 ] as const;

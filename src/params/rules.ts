@@ -1,6 +1,6 @@
 import { and, greater, isFalse, isTrue, ne, not, sizeOver, type Expr } from './expr.ts';
 import { WORKLOADS } from './kubevision.ts';
-import { gpuRules, placementRules, siteRules } from '../placement/rules.ts';
+import { autonomyRules, gpuRules, placementRules, siteRules } from '../placement/rules.ts';
 
 /**
  * A combination of values that is invalid although every value is valid on its own.
@@ -88,7 +88,7 @@ const timeoutRules: Rule[] = [
 ];
 
 export function rulesOf(): Rule[] {
-  return [...placementRules(), ...gpuRules(), ...kubernetesRules(), ...siteRules(), ...dependencyRules, ...timeoutRules];
+  return [...placementRules(), ...gpuRules(), ...autonomyRules(), ...kubernetesRules(), ...siteRules(), ...dependencyRules, ...timeoutRules];
 }
 
 export { plantRules } from '../placement/rules.ts';

@@ -123,6 +123,23 @@ export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }) 
       value: str(site, 'Taint value; empty matches the key alone', { format: formats.labelValue }),
       effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'NoSchedule', 'Taint effect'),
     }),
+    // Kubernetes evicts the pods of a node that stops reporting after 300 s (the
+    // DefaultTolerationSeconds admission plugin); an edge node cut off from its server by a
+    // WAN outage would then lose its workloads while it could still run them. OpenShift's
+    // remote-worker guidance: NoExecute tolerations without tolerationSeconds.
+    outage: group(`When a ${title} node stops reporting to the Kubernetes server (a link outage)`, {
+      keepPods: bool(site === 'onprem', `Pods stay on a ${title} node that stops reporting instead of being evicted after Kubernetes' 300 s (they tolerate node.kubernetes.io/unreachable and not-ready); with placement any, only when every site keeps them`, {
+        question: { label: `${Title} pods stay through a link outage`, group: 'Sites', showIf: enabled },
+      }),
+      tolerationSeconds: int(0, 'How long they stay before eviction; 0: as long as the outage lasts', {
+        min: 0,
+        max: 31_536_000,
+        question: { label: 'Seconds before eviction (0: never)', group: 'Sites', under: `sites.${site}.outage.keepPods` },
+      }),
+    }),
+    // The plant's requirement, set in its values file: not offered by the form, whose
+    // placement answers must each work with it (src/chart/files/questions.ts offeredOptions).
+    autonomous: bool(false, `The ${title} site must keep working on its own when its link to the other site drops: the build refuses a dashboard, auth or bundled MongoDB placed anywhere else, and \`kubevision site\` says where the k3s servers must run`),
     gpu: group(`GPU nodes at the ${title} site`, {
       // A fact about the plant, like the site itself: not offered by the form.
       enabled: bool(false, `Some ${title} nodes have NVIDIA GPUs (device plugin installed)`),

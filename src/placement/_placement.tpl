@@ -55,6 +55,12 @@ affinity:
 {{- $tolerations = append $tolerations (include "kubevision.toleration" $site.gpu.taint) }}
 {{- end }}
 {{- end }}
+{{- $outage := include "kubevision.outage" (dict "ctx" $ctx "sites" $sites) | fromJson }}
+{{- if $outage.keepPods }}
+{{- range $taint := list "node.kubernetes.io/unreachable" "node.kubernetes.io/not-ready" }}
+{{- $tolerations = append $tolerations (include "kubevision.toleration" (dict "key" $taint "value" "" "effect" "NoExecute" "seconds" $outage.seconds)) }}
+{{- end }}
+{{- end }}
 {{- with ($tolerations | uniq) }}
 tolerations:
 {{- range . }}
@@ -68,6 +74,26 @@ runtimeClassName: {{ . | quote }}
 {{- end }}
 {{- end -}}
 
+{{/*
+What a workload's pods do when their node stops reporting (a link outage), for the sites it may
+run on: stay (keepPods) only when every one of them keeps its pods, for the shortest time any
+of them sets (0: as long as the outage lasts). Otherwise Kubernetes' default applies: eviction
+after 300 s (DefaultTolerationSeconds). (dict "ctx" $ "sites" (list "onprem" ...)), as JSON
+{"keepPods": bool, "seconds": n}
+*/}}
+{{- define "kubevision.outage" -}}
+{{- $keep := gt (len .sites) 0 -}}
+{{- $seconds := 0 -}}
+{{- range $name := .sites -}}
+{{- $o := (index $.ctx.Values.sites $name).outage -}}
+{{- if not $o.keepPods }}{{ $keep = false }}{{ end -}}
+{{- $s := int $o.tolerationSeconds -}}
+{{- if and (gt $s 0) (or (eq $seconds 0) (lt $s $seconds)) }}{{ $seconds = $s }}{{ end -}}
+{{- end -}}
+{{- toJson (dict "keepPods" $keep "seconds" $seconds) -}}
+{{- end -}}
+
+{{/* (dict "key" k "value" v "effect" e ["seconds" n: for NoExecute, evicted after n seconds; 0 or none: never]) */}}
 {{- define "kubevision.toleration" -}}
 key: {{ .key | quote }}
 {{- if .value }}
@@ -77,4 +103,7 @@ value: {{ .value | quote }}
 operator: Exists
 {{- end }}
 effect: {{ .effect | quote }}
+{{- with .seconds }}
+tolerationSeconds: {{ int . }}
+{{- end }}
 {{- end -}}

@@ -162,7 +162,41 @@ export interface SiteReport {
   rancher: { flags: string[]; registration: string };
   workloads: WorkloadOnNode[];
   gpuPrerequisites: { resourceName: string; runtimeClassName: string; steps: string[] } | null;
+  /** What the site's pods do through a link outage, and where its k3s servers must run for it to work on its own. */
+  outage: { keepPods: boolean; autonomous: boolean; advice: string[] };
   warnings: string[];
+}
+
+/**
+ * A k3s agent that cannot reach its server keeps running the pods it has (the kubelet
+ * restarts their containers) but starts no new pod and none after a reboot
+ * (k3s-io/k3s#1686, rancher/rke2#251): a site works on its own only with its servers on it.
+ */
+function outageAdvice(plant: Plant, site: Site): SiteReport['outage'] {
+  const v = sitesOf(plant)[site];
+  const other = SITES.find((s) => s !== site)!;
+  const flags = `kubevision site ${plant.id} ${site} --role server`;
+  const advice: string[] = [];
+  if (v.autonomous) {
+    advice.push(
+      `This site works on its own (sites.${site}.autonomous): run the cluster's k3s servers on ${siteTitle[site]} nodes (${flags}).`,
+      'One server, or three for high availability; never split them across the WAN: embedded etcd needs a majority on one side of the link.',
+    );
+    if (sitesOf(plant)[other].enabled) {
+      advice.push(`An agent cut off from its servers starts no new pod and none after a reboot (k3s-io/k3s#1686): the ${siteTitle[other]} nodes, not these, lose their servers when the link drops.`);
+    }
+  } else if (sitesOf(plant)[other].enabled) {
+    advice.push(
+      `If the k3s servers run on ${siteTitle[other]} nodes, a link outage leaves these nodes running what they have, but they start no new pod and none after a reboot (k3s-io/k3s#1686).`,
+      `For this site to work on its own: its servers here (${flags}) and sites.${site}.autonomous: true.`,
+    );
+  }
+  advice.push(
+    v.outage.keepPods
+      ? `Pods here stay on a node that stops reporting ${v.outage.tolerationSeconds ? `for ${v.outage.tolerationSeconds} s` : 'as long as the outage lasts'} (sites.${site}.outage).`
+      : `Pods here are evicted 300 s after their node stops reporting (sites.${site}.outage.keepPods is false).`,
+  );
+  return { keepPods: v.outage.keepPods, autonomous: v.autonomous, advice };
 }
 
 type Toleration = WorkloadPlacement['tolerations'][number];
@@ -256,6 +290,7 @@ export function siteReport(node: SiteNode, plan: Plan): SiteReport {
     rancher: { flags: rancherFlags, registration },
     workloads: plan.workloads.map((w) => onNode(w, node)),
     gpuPrerequisites,
+    outage: outageAdvice(node.plant, node.site),
     warnings: node.warnings,
   };
 }
@@ -322,5 +357,6 @@ export function formatSite(r: SiteReport): string {
     ),
     ...(elsewhere.length ? section('Not on such a node:', elsewhere.map((w) => `${w.component.padEnd(width)}  ${w.reason}`)) : []),
     ...(r.gpuPrerequisites ? section('GPU prerequisites:', r.gpuPrerequisites.steps.map((s) => `- ${s}`)) : []),
+    ...section('When the link to the k3s servers drops:', r.outage.advice.map((s) => `- ${s}`)),
   ].join('\n');
 }

@@ -1,6 +1,7 @@
-import { and, eq, isFalse, isTrue, not, or, same, type Expr } from '../params/expr.ts';
+import { and, eq, isFalse, isTrue, ne, not, or, same, type Expr } from '../params/expr.ts';
 import { WORKLOADS } from '../params/kubevision.ts';
 import type { Rule } from '../params/rules.ts';
+import { LOGIN_PATH } from './calls.ts';
 import { SITES, siteTitle } from './sites.ts';
 
 /**
@@ -39,6 +40,27 @@ export function gpuRules(): Rule[] {
       message: 'face.compute is gpu but no site of the plant has GPU nodes (sites.onprem.gpu.enabled, sites.cloud.gpu.enabled)',
     },
   ];
+}
+
+/**
+ * A site that must work on its own keeps everything login needs (src/placement/calls.ts
+ * LOGIN_PATH: the dashboard, auth, the bundled MongoDB) on its own nodes, so a WAN outage
+ * cannot lock the plant out. The face service may run elsewhere: without it the face step
+ * falls back to recovery codes.
+ */
+export function autonomyRules(): Rule[] {
+  return SITES.flatMap((site) => [
+    {
+      key: `sites.${site}.autonomous`,
+      broken: and(isTrue(`sites.${site}.autonomous`), isFalse(`sites.${site}.enabled`)),
+      message: `sites.${site}.autonomous is true but sites.${site}.enabled is false: the plant has no ${siteTitle[site]} nodes to work on their own`,
+    },
+    ...LOGIN_PATH.map((w) => ({
+      key: `${w}.placement`,
+      broken: and(isTrue(`sites.${site}.autonomous`), isTrue(`sites.${site}.enabled`), enabled(w), ne(`${w}.placement`, site)),
+      message: `${w}.placement is not ${site} but sites.${site}.autonomous is true: login needs ${LOGIN_PATH.join(', ')} on the ${siteTitle[site]} site, or nobody there can log in while its link is down; set ${w}.placement to ${site}`,
+    })),
+  ]);
 }
 
 /** Kubernetes rules that span two values (k8s.io/kubernetes pkg/apis/.../validation). */

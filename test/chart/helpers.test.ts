@@ -65,6 +65,15 @@ add({ name: 'scheduling-any', call: 'include "kubevision.scheduling" (dict "ctx"
 add({ name: 'scheduling-gpu', call: 'include "kubevision.scheduling" (dict "ctx" $ctx "placement" "onprem" "gpu" true)', values: gpuOnprem });
 add({ name: 'toleration-value', call: 'include "kubevision.toleration" (dict "key" "k" "value" "v" "effect" "NoSchedule")' });
 add({ name: 'toleration-exists', call: 'include "kubevision.toleration" (dict "key" "k" "value" "" "effect" "NoExecute")' });
+add({ name: 'toleration-seconds', call: 'include "kubevision.toleration" (dict "key" "k" "value" "" "effect" "NoExecute" "seconds" 600)' });
+add({ name: 'outage-onprem', call: 'include "kubevision.outage" (dict "ctx" $ctx "sites" (list "onprem"))' });
+add({ name: 'outage-any', call: 'include "kubevision.outage" (dict "ctx" $ctx "sites" (list "onprem" "cloud"))' });
+add({
+  name: 'outage-any-both',
+  call: 'include "kubevision.outage" (dict "ctx" $ctx "sites" (list "onprem" "cloud"))',
+  values: { sites: { onprem: { outage: { tolerationSeconds: 600 } }, cloud: { outage: { keepPods: true, tolerationSeconds: 120 } } } },
+});
+add({ name: 'outage-none', call: 'include "kubevision.outage" (dict "ctx" $ctx "sites" (list))' });
 add({ name: 'resources', call: 'include "kubevision.resources" (dict "ctx" $ctx "service" "auth" "gpu" false)', values: { auth: { resources: { limits: { cpu: '1' } } } } });
 add({ name: 'resources-gpu', call: 'include "kubevision.resources" (dict "ctx" $ctx "service" "face" "gpu" true)', values: { ...gpuOnprem, face: { gpu: { count: 2 } } } });
 add({ name: 'podAnnotations-none', call: 'include "kubevision.podAnnotations" (dict "ctx" $ctx "values" $ctx.Values.face "secrets" (list))' });
@@ -227,11 +236,14 @@ describe('the chart helpers (src/chart/_helpers.tpl, src/placement/_placement.tp
   it('scheduling: required affinity to the site label, tolerations for its taints, the GPU label, taint and runtime class', () => {
     const term = (key: string, value: string) => ({ key, operator: 'In', values: [value] });
     const siteLabel = 'kubevision.io/site';
+    // On-premise pods stay through a link outage (sites.onprem.outage): test/chart/outage.test.ts.
+    const outage = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready'].map((key) => ({ key, operator: 'Exists', effect: 'NoExecute' }));
     expect(YAML.parse(of('scheduling-onprem'))).toEqual({
       affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [term(siteLabel, 'onprem')] }] } } },
-      tolerations: [{ key: siteLabel, operator: 'Equal', value: 'onprem', effect: 'NoSchedule' }],
+      tolerations: [{ key: siteLabel, operator: 'Equal', value: 'onprem', effect: 'NoSchedule' }, ...outage],
     });
-    // Either site: one term each (ORed), and only the tainted site's toleration.
+    // Either site: one term each (ORed), and only the tainted site's toleration; the cloud
+    // keeps Kubernetes' eviction, so a pod that may run there does too.
     expect(YAML.parse(of('scheduling-any'))).toEqual({
       affinity: {
         nodeAffinity: {
@@ -251,11 +263,17 @@ describe('the chart helpers (src/chart/_helpers.tpl, src/placement/_placement.tp
       tolerations: [
         { key: siteLabel, operator: 'Equal', value: 'onprem', effect: 'NoSchedule' },
         { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+        ...outage,
       ],
       runtimeClassName: 'nvidia',
     });
     expect(YAML.parse(of('toleration-value'))).toEqual({ key: 'k', operator: 'Equal', value: 'v', effect: 'NoSchedule' });
     expect(YAML.parse(of('toleration-exists'))).toEqual({ key: 'k', operator: 'Exists', effect: 'NoExecute' });
+    expect(YAML.parse(of('toleration-seconds'))).toEqual({ key: 'k', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 600 });
+    expect(JSON.parse(of('outage-onprem'))).toEqual({ keepPods: true, seconds: 0 });
+    expect(JSON.parse(of('outage-any'))).toEqual({ keepPods: false, seconds: 0 });
+    expect(JSON.parse(of('outage-any-both'))).toEqual({ keepPods: true, seconds: 120 });
+    expect(JSON.parse(of('outage-none'))).toEqual({ keepPods: false, seconds: 0 });
   });
 
   it('resources: requests, the memory limit, a CPU limit only when set, and GPUs by the site\'s resource name', () => {

@@ -85,8 +85,8 @@ describe('generic chart: placement values drive affinity, tolerations and GPUs',
     expect(schedulableOn(f, [...plantNodes, line3])).toEqual(['line-3']);
   });
 
-  it('an untainted on-premise site needs no toleration', async () => {
-    const f = await face('face.placement=onprem', 'sites.onprem.taint.enabled=false');
+  it('an untainted on-premise site needs no toleration (but those of a link outage, test/chart/outage.test.ts)', async () => {
+    const f = await face('face.placement=onprem', 'sites.onprem.taint.enabled=false', 'sites.onprem.outage.keepPods=false');
     expect((f.spec as { template: { spec: { tolerations?: unknown } } }).template.spec.tolerations).toBeUndefined();
   });
 

@@ -23,6 +23,28 @@ describe('kubevision plan', () => {
     expect(r.stdout).toContain('dashboard: https://kubevision.linz-assembly.example.com/ via nginx');
   });
 
+  it('says which calls cross the WAN and what a link outage stops: Linz cannot log in, its face step would fall back', async () => {
+    const r = await kubevision(['plan', 'linz-assembly']);
+    const lines = r.stdout.split('\n');
+    const call = (name: string) => lines.slice(lines.findIndex((l) => l.trimStart().startsWith(`${name} `))).slice(0, 3).join('\n');
+    expect(call('frontend -> auth')).toMatch(/local \(cloud\)/);
+    expect(call('auth -> mongodb')).toMatch(/crosses \(cloud -> on-premise\)\n\s+link down: login impossible/);
+    expect(call('auth -> face')).toMatch(/crosses \(cloud -> on-premise\)\n\s+link down: the face step answers face_unavailable: users with face login log\s+in with a recovery code/);
+    expect(call('face -> mongodb')).toMatch(/local \(on-premise\)/);
+    expect(r.stdout).toContain('WAN outage: login impossible (auth -> mongodb over the WAN).');
+    // What each workload's pods do when their node stops reporting, read from the rendered tolerations.
+    const row = (svc: string) => lines.find((l) => l.startsWith(`${svc} `)) ?? '';
+    expect(row('mongodb')).toMatch(/\sstay$/);
+    expect(row('auth')).toMatch(/\sevicted after 300s$/);
+    for (const l of lines.filter((x) => x.startsWith('  '))) expect(l.length, l).toBeLessThanOrEqual(100);
+  });
+
+  it('an autonomous plant logs in through an outage, and says where its k3s servers run', async () => {
+    const r = await kubevision(['plan', 'stuttgart-body-shop']);
+    expect(r.stdout).toContain('WAN outage: login keeps working; no call login needs crosses the WAN.');
+    expect(r.stdout).toContain('The on-premise site works on its own (sites.onprem.autonomous): its k3s servers must run there\n(kubevision site stuttgart-body-shop onprem --role server).');
+  });
+
   it('says when the database is external', async () => {
     const r = await kubevision(['plan', 'porto-logistics']);
     expect(r.stdout).toContain('mongodb: external');

@@ -57,6 +57,18 @@ describe('kubevision site: what to run on a node', () => {
     expect(line(text, 'curl --insecure')).toMatch(/--token <registration-token> --etcd --controlplane --worker$/);
   });
 
+  it('a link outage: where the k3s servers must run for the site to work on its own, and what its pods do', async () => {
+    const linz = await siteJson(['linz-assembly', 'onprem']);
+    expect(linz.outage).toMatchObject({ keepPods: true, autonomous: false });
+    expect(linz.outage.advice.join('\n')).toContain('For this site to work on its own: its servers here (kubevision site linz-assembly onprem --role server) and sites.onprem.autonomous: true.');
+    const stuttgart = await siteText(['stuttgart-body-shop', 'onprem']);
+    expect(stuttgart).toContain('This site works on its own (sites.onprem.autonomous): run the cluster\'s k3s servers on on-premise nodes');
+    expect(stuttgart).toContain('never split them across the WAN');
+    const cloud = await siteJson(['linz-assembly', 'cloud']);
+    expect(cloud.outage.keepPods).toBe(false);
+    expect(cloud.outage.advice.at(-1)).toBe('Pods here are evicted 300 s after their node stops reporting (sites.cloud.outage.keepPods is false).');
+  });
+
   it('--json gives the same node and commands as the text', async () => {
     const args = ['linz-assembly', 'onprem', '--gpu'];
     const [json, text] = await Promise.all([siteJson(args), siteText(args)]);

@@ -82,6 +82,7 @@ export interface SiteJson {
   rancher: { flags: string[]; registration: string };
   workloads: { component: string; runs: boolean; reason?: string; gpus?: { resource: string; count: number; runtimeClassName: string | null } }[];
   gpuPrerequisites: { resourceName: string; runtimeClassName: string; steps: string[] } | null;
+  outage: { keepPods: boolean; autonomous: boolean; advice: string[] };
   warnings: string[];
 }
 

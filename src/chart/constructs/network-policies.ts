@@ -1,18 +1,13 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { HTTP_PORT, MONGODB_PORT } from '../../../apps/shared/contract.ts';
+import { callersOf } from '../../placement/calls.ts';
 import { Naming, templaterOf } from './context.ts';
 import { call, lit, ref } from '../go.ts';
 
 type Component = 'frontend' | 'auth' | 'face' | 'mongodb';
 
-/** Who may open connections to whom. `from: 'anywhere'` is the dashboard behind the Ingress. */
-const ALLOWED: Record<Component, { from: Component[] | 'anywhere'; port: number; portName: string }> = {
-  frontend: { from: 'anywhere', port: HTTP_PORT, portName: 'http' },
-  auth: { from: ['frontend'], port: HTTP_PORT, portName: 'http' },
-  face: { from: ['auth'], port: HTTP_PORT, portName: 'http' },
-  mongodb: { from: ['auth', 'face'], port: MONGODB_PORT, portName: 'mongodb' },
-};
+/** The named container port each workload serves its callers on (src/placement/calls.ts says who they are). */
+const SERVES: Record<Component, string> = { frontend: 'http', auth: 'http', face: 'http', mongodb: 'mongodb' };
 
 /**
  * Ingress NetworkPolicies: each workload accepts connections only from the workloads
@@ -23,7 +18,8 @@ export class NetworkPolicies extends Construct {
   constructor(scope: Construct) {
     super(scope, 'networkpolicy');
     const t = templaterOf(this);
-    for (const [component, rule] of Object.entries(ALLOWED) as [Component, (typeof ALLOWED)[Component]][]) {
+    for (const [component, portName] of Object.entries(SERVES) as [Component, string][]) {
+      const from = callersOf(component);
       const naming = new Naming(t, component);
       const policy = new k8s.KubeNetworkPolicy(this, component, {
         metadata: naming.metadata(),
@@ -33,13 +29,11 @@ export class NetworkPolicies extends Construct {
           ingress: [
             {
               ports: [
-                { port: k8s.IntOrString.fromString(rule.portName), protocol: 'TCP' },
+                { port: k8s.IntOrString.fromString(portName), protocol: 'TCP' },
                 // The kubelet's probes and a Prometheus in the cluster; no Service leads there.
                 ...(component === 'frontend' ? [{ port: k8s.IntOrString.fromString('management'), protocol: 'TCP' }] : []),
               ],
-              ...(rule.from === 'anywhere'
-                ? {}
-                : { from: rule.from.map((peer) => ({ podSelector: { matchLabels: naming.selectorOf(peer) } })) }),
+              ...(from === 'anywhere' ? {} : { from: from.map((peer) => ({ podSelector: { matchLabels: naming.selectorOf(peer) } })) }),
             },
           ],
         },
