@@ -58,6 +58,16 @@ and \`kubectl taint node\`. Other label keys and taints are configured under \`s
 In the KubeVision repository, \`npm run kubevision -- site <plant> onprem|cloud [--gpu]\`
 prints the exact k3s install, kubectl and Rancher registration flags for a plant's node.
 
+## Your own scheduling beside placement
+
+\`global.nodeSelector\`, \`global.tolerations\` and \`global.affinity\` apply to every
+workload, \`<service>.nodeSelector\` (and \`tolerations\`, \`affinity\`) to one. They add to
+what placement generates: node selectors are merged (the service's wins on a key) and ANDed
+with placement's node affinity; tolerations are placement's, then the global ones, then the
+service's; preferred node affinity, pod affinity and anti-affinity are the service's or else
+the global ones. Required node affinity is refused: Kubernetes ORs its terms, so a term of
+yours would widen placement instead of narrowing it. Require more labels with nodeSelector.
+
 ## When the WAN link drops
 
 Kubernetes evicts the pods of a node that stops reporting after 300 s. On-premise pods

@@ -5,7 +5,7 @@ import type { Format } from './patterns.ts';
  * A chart value declared once: its type, default, description and constraints feed
  * values.yaml, values.schema.json, questions.yaml, the README table and the build's checks.
  */
-export type Param = StringParam | IntParam | BoolParam | EnumParam | ListParam | MapParam | Group;
+export type Param = StringParam | IntParam | BoolParam | EnumParam | ListParam | MapParam | JsonParam | Group;
 
 export interface Question {
   label: string;
@@ -60,6 +60,17 @@ export interface MapParam extends Base {
   default: Record<string, string>;
   keys?: Format;
 }
+/**
+ * A value with structure of its own (a list of tolerations, an affinity): its JSON schema is
+ * given whole, since Kubernetes defines the shape. `T` is its TypeScript type.
+ */
+export interface JsonParam<T = unknown> extends Base {
+  kind: 'json';
+  default: T;
+  /** What the README calls its type: list, object. */
+  typeName: string;
+  schema: Record<string, unknown>;
+}
 export interface Group<C extends Record<string, Param> = Record<string, Param>> {
   kind: 'group';
   description: string;
@@ -110,6 +121,13 @@ export const map = (def: Record<string, string>, description: string, o: Opts<Ma
   description,
   ...o,
 });
+export const json = <T>(def: T, description: string, typeName: string, schema: Record<string, unknown>): JsonParam<T> => ({
+  kind: 'json',
+  default: def,
+  description,
+  typeName,
+  schema,
+});
 export const group = <C extends Record<string, Param>>(description: string, children: C, o: Pick<Group, 'open'> = {}): Group<C> => ({
   kind: 'group',
   description,
@@ -139,7 +157,9 @@ export type ValuesOf<P> =
               ? string[]
               : P extends MapParam
                 ? Record<string, string>
-                : never;
+                : P extends JsonParam<infer T>
+                  ? T
+                  : never;
 
 /**
  * Every dotted path into values of type V, groups and leaves alike ("face", "face.gpu",

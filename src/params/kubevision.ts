@@ -4,6 +4,7 @@ import { formats, optional } from './patterns.ts';
 import { consumerGlobals } from './consumers.ts';
 import { faceModels, livenessModes } from '../../apps/shared/contract.ts';
 import { appService, imageParams, placementParam, resourceParams, siteParams } from './service.ts';
+import { schedulingExtras } from '../placement/extras.ts';
 
 /** The application's workloads, in the order the docs and `plan` list them. */
 export const WORKLOADS = ['frontend', 'auth', 'face', 'mongodb'] as const;
@@ -27,6 +28,7 @@ export const values = group('KubeVision', {
       format: optional(formats.resourceName),
       question: { label: 'StorageClass', group: 'Database', type: 'storageclass', showIf: eq('mongodb.mode', 'bundled') },
     }),
+    ...schedulingExtras("every workload's"),
     ...consumerGlobals,
   }, { open: 'a parent chart passes its own globals to KubeVision as a subchart' }),
   sites: group('Node sites of the plant: how on-premise and cloud nodes are labelled and tainted', {
@@ -119,6 +121,7 @@ export const values = group('KubeVision', {
       question: { label: 'Database', group: 'Database' },
     }),
     placement: placementParam('mongodb', 'MongoDB', 'onprem'),
+    ...schedulingExtras("the bundled MongoDB's"),
     image: imageParams('mongodb', 'MongoDB', 'library/mongo', '7.0.14'),
     resources: resourceParams('MongoDB', { cpu: '250m', memory: '512Mi', cpuLimit: '', memoryLimit: '1Gi' }),
     persistence: group('The data volume of the bundled MongoDB', {

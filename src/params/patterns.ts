@@ -173,3 +173,15 @@ export const formats = {
 export function optional(f: Format, meaning = 'empty'): Format {
   return { ...f, name: `${meaning} or ${f.name}`, patterns: f.patterns.map((p) => `^$|${p}`) };
 }
+
+/** A format as JSON schema: every pattern must match (allOf when there are several), forbid must not. */
+export function formatSchema(f: Format): Record<string, unknown> {
+  const [first, ...more] = f.patterns;
+  return {
+    ...(first !== undefined && { pattern: first }),
+    ...(f.maxLength !== undefined && { maxLength: f.maxLength }),
+    ...((more.length || f.forbid) && {
+      allOf: [...more.map((pattern) => ({ pattern })), ...(f.forbid ? [{ not: { pattern: f.forbid } }] : [])],
+    }),
+  };
+}

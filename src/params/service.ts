@@ -3,6 +3,7 @@ import { and, eq, isTrue } from './expr.ts';
 import { formats, optional } from './patterns.ts';
 
 import { PLACEMENTS, siteTitle, type Placement, type Site } from '../placement/sites.ts';
+import { schedulingExtras } from '../placement/extras.ts';
 
 export interface ServiceSpec<E extends Record<string, Param> = Record<never, Param>> {
   title: string;
@@ -89,6 +90,7 @@ export function appService<E extends Record<string, Param> = Record<never, Param
       maxUnavailable: int(1, 'Pods that may be down at once during voluntary disruptions', { min: 1, max: 50 }),
     }),
     podAnnotations: map({}, 'Extra annotations on the pods (at most 256 KiB in all)', { keys: formats.annotationKey }),
+    ...schedulingExtras(`the ${s.title}'s`),
     ...(s.extra as E),
   });
 }

@@ -20,13 +20,21 @@ RuntimeClass that put it there. Decided at install time from the plant's site va
 
 {{/*
 Pod scheduling for a placement: required node affinity to the site's node label (and
-the GPU label), and tolerations for the taints those nodes carry.
-(dict "ctx" $ "placement" .Values.x.placement "gpu" bool)
+the GPU label), and tolerations for the taints those nodes carry; then the plant's own
+scheduling (src/placement/extras.ts has the precedence): nodeSelector, global and the
+service's (the service's wins on a key); preferred node affinity, pod affinity and
+anti-affinity, each the service's or else the global one; tolerations of both added.
+(dict "ctx" $ "values" .Values.x "placement" .Values.x.placement "gpu" bool)
 */}}
 {{- define "kubevision.scheduling" -}}
 {{- $ctx := .ctx -}}
 {{- $gpu := .gpu -}}
+{{- $own := .values -}}
+{{- $global := $ctx.Values.global -}}
 {{- $sites := include "kubevision.sites" . | fromJsonArray -}}
+{{- $ownAffinity := $own.affinity | default dict -}}
+{{- $globalAffinity := $global.affinity | default dict -}}
+{{- $preferred := dig "nodeAffinity" "preferredDuringSchedulingIgnoredDuringExecution" list $ownAffinity | default (dig "nodeAffinity" "preferredDuringSchedulingIgnoredDuringExecution" list $globalAffinity) -}}
 affinity:
   nodeAffinity:
     requiredDuringSchedulingIgnoredDuringExecution:
@@ -45,6 +53,20 @@ affinity:
                 - {{ $site.gpu.nodeLabel.value | quote }}
 {{- end }}
 {{- end }}
+{{- with $preferred }}
+    preferredDuringSchedulingIgnoredDuringExecution:
+      {{- toYaml . | nindent 6 }}
+{{- end }}
+{{- range $key := list "podAffinity" "podAntiAffinity" }}
+{{- with index $ownAffinity $key | default (index $globalAffinity $key) }}
+  {{ $key }}:
+    {{- toYaml . | nindent 4 }}
+{{- end }}
+{{- end }}
+{{- with mergeOverwrite (deepCopy ($global.nodeSelector | default dict)) ($own.nodeSelector | default dict) }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- $tolerations := list }}
 {{- range $name := $sites }}
 {{- $site := index $ctx.Values.sites $name }}
@@ -60,6 +82,9 @@ affinity:
 {{- range $taint := list "node.kubernetes.io/unreachable" "node.kubernetes.io/not-ready" }}
 {{- $tolerations = append $tolerations (include "kubevision.toleration" (dict "key" $taint "value" "" "effect" "NoExecute" "seconds" $outage.seconds)) }}
 {{- end }}
+{{- end }}
+{{- range concat ($global.tolerations | default list) ($own.tolerations | default list) }}
+{{- $tolerations = append $tolerations (toYaml .) }}
 {{- end }}
 {{- with ($tolerations | uniq) }}
 tolerations:

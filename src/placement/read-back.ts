@@ -16,6 +16,7 @@ interface Toleration {
 interface PodSpec {
   affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions?: MatchExpression[] }[] } } };
   tolerations?: Toleration[];
+  nodeSelector?: Record<string, string>;
   runtimeClassName?: string;
   containers: { resources?: { limits?: Record<string, string | number> } }[];
 }
@@ -29,6 +30,8 @@ export interface WorkloadPlacement {
   /** The sites whose node labels satisfy a term. */
   sites: Site[];
   tolerations: Toleration[];
+  /** Labels every node must carry on top of a term (the plant's own nodeSelector). */
+  nodeSelector: Record<string, string>;
   gpus: { resource: string; count: number } | null;
   runtimeClassName: string | null;
   replicas: string;
@@ -60,7 +63,8 @@ export function placementsOf(objects: K8sObject[], values: KubeVisionValues): Wo
     .map((o) => {
       const pod = podSpecOf(o);
       const terms = pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-      const nodeTerms = terms.map(termLabels);
+      // A nodeSelector (the plant's own, src/placement/extras.ts) holds on top of every term.
+      const nodeTerms = terms.map((t) => ({ ...termLabels(t), ...(pod.nodeSelector ?? {}) }));
       const siteList = SITES.filter((s) => nodeTerms.some((t) => t[sites[s].nodeLabel.key] === sites[s].nodeLabel.value));
       const limits = pod.containers[0]?.resources?.limits ?? {};
       const gpuKey = Object.keys(limits).find((k) => k !== 'cpu' && k !== 'memory');
@@ -71,6 +75,7 @@ export function placementsOf(objects: K8sObject[], values: KubeVisionValues): Wo
         nodeTerms,
         sites: siteList,
         tolerations: pod.tolerations ?? [],
+        nodeSelector: pod.nodeSelector ?? {},
         gpus: gpuKey ? { resource: gpuKey, count: Number(limits[gpuKey]) } : null,
         runtimeClassName: pod.runtimeClassName ?? null,
         replicas: hpa ? `${hpa.minReplicas}-${hpa.maxReplicas} (autoscaled)` : String((o.spec as { replicas?: number }).replicas ?? 1),

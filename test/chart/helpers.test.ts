@@ -60,9 +60,9 @@ add({ name: 'sites-any', call: 'include "kubevision.sites" (dict "ctx" $ctx "pla
 add({ name: 'sites-cloud', call: 'include "kubevision.sites" (dict "ctx" $ctx "placement" "cloud" "gpu" false)' });
 add({ name: 'sites-gpu', call: 'include "kubevision.sites" (dict "ctx" $ctx "placement" "any" "gpu" true)', values: { sites: { cloud: { gpu: { enabled: true } } } } });
 add({ name: 'sites-disabled', call: 'include "kubevision.sites" (dict "ctx" $ctx "placement" "any" "gpu" false)', values: onpremOnly });
-add({ name: 'scheduling-onprem', call: 'include "kubevision.scheduling" (dict "ctx" $ctx "placement" "onprem" "gpu" false)' });
-add({ name: 'scheduling-any', call: 'include "kubevision.scheduling" (dict "ctx" $ctx "placement" "any" "gpu" false)', values: { sites: { cloud: { taint: { enabled: false } } } } });
-add({ name: 'scheduling-gpu', call: 'include "kubevision.scheduling" (dict "ctx" $ctx "placement" "onprem" "gpu" true)', values: gpuOnprem });
+add({ name: 'scheduling-onprem', call: 'include "kubevision.scheduling" (dict "ctx" $ctx "values" $ctx.Values.face "placement" "onprem" "gpu" false)' });
+add({ name: 'scheduling-any', call: 'include "kubevision.scheduling" (dict "ctx" $ctx "values" $ctx.Values.face "placement" "any" "gpu" false)', values: { sites: { cloud: { taint: { enabled: false } } } } });
+add({ name: 'scheduling-gpu', call: 'include "kubevision.scheduling" (dict "ctx" $ctx "values" $ctx.Values.face "placement" "onprem" "gpu" true)', values: gpuOnprem });
 add({ name: 'toleration-value', call: 'include "kubevision.toleration" (dict "key" "k" "value" "v" "effect" "NoSchedule")' });
 add({ name: 'toleration-exists', call: 'include "kubevision.toleration" (dict "key" "k" "value" "" "effect" "NoExecute")' });
 add({ name: 'toleration-seconds', call: 'include "kubevision.toleration" (dict "key" "k" "value" "" "effect" "NoExecute" "seconds" 600)' });

@@ -63,7 +63,7 @@ export function podTemplate(t: Templater, o: PodOptions): Json {
     spec: {
       ...spec,
       ...t.splice(include('imagePullSecrets', root), 'imagePullSecrets'),
-      ...t.splice(include('scheduling', { ctx: root, placement: ref(`${o.key}.placement`), gpu }), 'affinity'),
+      ...t.splice(include('scheduling', { ctx: root, values: ref(o.key), placement: ref(`${o.key}.placement`), gpu }), 'affinity'),
       containers: [{ ...only(spec, 'containers'), resources: t.block(include('resources', { ctx: root, service: lit(o.key), gpu })) }],
     },
   };

@@ -11,7 +11,7 @@ export function renderParameterTable(root: Group, defaults: Record<string, unkno
     out.push(`### ${key}`, '', child.description, '', '| Key | Type | Default | Description |', '|---|---|---|---|');
     const rows = child.kind === 'group' ? [...leaves(child, key)] : [[key, child] as const];
     for (const [path, p] of rows) {
-      const type = p.kind === 'enum' ? p.options.join(' \\| ') : p.kind;
+      const type = p.kind === 'enum' ? p.options.join(' \\| ') : p.kind === 'json' ? p.typeName : p.kind;
       out.push(`| \`${path}\` | ${type} | \`${cell(JSON.stringify(getPath(defaults, path)))}\` | ${cell(p.description)} |`);
     }
     out.push('');

@@ -1,7 +1,7 @@
 import type { Group, Param } from '../../params/dsl.ts';
 import { leaves } from '../../params/dsl.ts';
 import { nest, toJsonSchema } from '../../params/expr.ts';
-import type { Format } from '../../params/patterns.ts';
+import { formatSchema } from '../../params/patterns.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -67,17 +67,8 @@ function schemaOf(p: Param, def: unknown): JsonSchema {
         ...(p.keys && { propertyNames: formatSchema(p.keys) }),
         additionalProperties: { type: 'string' },
       };
+    case 'json':
+      return { ...base, ...p.schema, default: def };
   }
 }
 
-/** A format as JSON schema: every pattern must match (allOf when there are several), forbid must not. */
-export function formatSchema(f: Format): JsonSchema {
-  const [first, ...more] = f.patterns;
-  return {
-    ...(first !== undefined && { pattern: first }),
-    ...(f.maxLength !== undefined && { maxLength: f.maxLength }),
-    ...((more.length || f.forbid) && {
-      allOf: [...more.map((pattern) => ({ pattern })), ...(f.forbid ? [{ not: { pattern: f.forbid } }] : [])],
-    }),
-  };
-}

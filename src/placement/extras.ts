@@ -1,0 +1,76 @@
+import { json, map } from '../params/dsl.ts';
+import { formatSchema, formats, optional } from '../params/patterns.ts';
+
+/**
+ * A plant's own scheduling beside placement: global ones for every workload and each
+ * service's own, merged with what placement generates (src/placement/_placement.tpl
+ * kubevision.scheduling). Precedence: nodeSelector, service over global on the same key;
+ * tolerations, placement's then global then the service's, all kept; affinity, the
+ * service's part over the global one (nodeAffinity.preferred..., podAffinity,
+ * podAntiAffinity each whole). Required node affinity stays placement's own: Kubernetes ORs
+ * its terms, so a plant term would widen placement instead of narrowing it; nodeSelector is
+ * the way to require more labels (it is ANDed with the affinity).
+ */
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
+}
+export type Affinity = Record<string, unknown>;
+
+const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+// Kubernetes' ValidateTolerations: Exists takes no value; tolerationSeconds only with NoExecute.
+const tolerationSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      key: { type: 'string', ...formatSchema(optional(formats.taintKey)) },
+      operator: { type: 'string', enum: ['Exists', 'Equal'] },
+      value: { type: 'string', ...formatSchema(formats.labelValue) },
+      effect: { type: 'string', enum: EFFECTS },
+      tolerationSeconds: { type: 'integer' },
+    },
+    allOf: [
+      {
+        if: { type: 'object', required: ['operator'], properties: { operator: { type: 'string', const: 'Exists' } } },
+        then: { type: 'object', properties: { value: { type: 'string', maxLength: 0 } } },
+      },
+      {
+        if: { type: 'object', required: ['tolerationSeconds'] },
+        then: { type: 'object', required: ['effect'], properties: { effect: { type: 'string', const: 'NoExecute' } } },
+      },
+    ],
+  },
+};
+
+const affinitySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    nodeAffinity: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { preferredDuringSchedulingIgnoredDuringExecution: { type: 'array', items: { type: 'object' } } },
+    },
+    podAffinity: { type: 'object' },
+    podAntiAffinity: { type: 'object' },
+  },
+};
+
+export function schedulingExtras(whose: string) {
+  return {
+    nodeSelector: map({}, `Node labels ${whose} pods also require, beside placement's (ANDed with it)`, { keys: formats.labelKey }),
+    tolerations: json<Toleration[]>([], `Tolerations ${whose} pods also carry, beside placement's`, 'list', tolerationSchema),
+    affinity: json<Affinity>(
+      {},
+      `Affinity ${whose} pods also have: preferred node affinity, pod affinity and anti-affinity (required node affinity is placement's; use nodeSelector to require more labels)`,
+      'object',
+      affinitySchema,
+    ),
+  };
+}

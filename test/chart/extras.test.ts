@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { K8sObject } from '../../src/plan/render.ts';
+import { plantNodes } from '../support/nodes.ts';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadPlants } from '../../src/pipeline/build.ts';
+import { formatPlan, planPlant } from '../../src/plan/plan.ts';
+import { siteNode, siteReport } from '../../src/placement/nodes.ts';
+import { component, helm, genericChartDir, renderWith, template, theModel, writeYaml } from '../support/plants.ts';
+import { schedulableOn } from '../support/scheduler.ts';
+import { tempDirs } from '../support/temp.ts';
+
+const tempDir = tempDirs();
+const valuesFile = (values: unknown) => {
+  const file = path.join(tempDir('kv-extras-'), 'values.yaml');
+  writeYaml(file, values);
+  return file;
+};
+
+/**
+ * A plant's own scheduling beside placement (src/placement/extras.ts): global and
+ * per-service nodeSelector, tolerations and affinity, merged with what placement makes, in
+ * the precedence the chart documents; refused where it would change placement's meaning.
+ */
+interface Pod {
+  nodeSelector?: Record<string, string>;
+  tolerations?: Record<string, unknown>[];
+  affinity: { nodeAffinity: Record<string, unknown>; podAffinity?: unknown; podAntiAffinity?: unknown };
+}
+const pods = (objs: K8sObject[]) =>
+  Object.fromEntries(
+    objs.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet').map((o) => [component(o)!, (o.spec as { template: { spec: Pod } }).template.spec]),
+  ) as Record<string, Pod>;
+const workload = (objs: K8sObject[], name: string) => objs.find((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && component(o) === name)!;
+
+describe("a plant's own scheduling", () => {
+  it('none by default: the pods carry placement only', async () => {
+    for (const [name, pod] of Object.entries(pods(await renderWith()))) {
+      expect(pod, name).not.toHaveProperty('nodeSelector');
+      expect(Object.keys(pod.affinity), name).toEqual(['nodeAffinity']);
+      expect(Object.keys(pod.affinity.nodeAffinity), name).toEqual(['requiredDuringSchedulingIgnoredDuringExecution']);
+    }
+  });
+
+  it('nodeSelector: global on every workload, the service\'s added and winning on the same key; ANDed with placement', async () => {
+    const objs = await renderWith('global.nodeSelector.plant\\.example/line=body', 'global.nodeSelector.plant\\.example/zone=a', 'auth.nodeSelector.plant\\.example/zone=b');
+    const all = pods(objs);
+    expect(all.face!.nodeSelector).toEqual({ 'plant.example/line': 'body', 'plant.example/zone': 'a' });
+    expect(all.auth!.nodeSelector).toEqual({ 'plant.example/line': 'body', 'plant.example/zone': 'b' });
+    // No prepared node of the plant carries these labels: nothing schedules until one does.
+    expect(schedulableOn(workload(objs, 'auth'), plantNodes)).toEqual([]);
+    const labelled = plantNodes.map((n) => ({ ...n, labels: { ...n.labels, 'plant.example/line': 'body', 'plant.example/zone': 'b' } }));
+    expect(schedulableOn(workload(objs, 'auth'), labelled)).toEqual(['edge', 'cloud']);
+  });
+
+  it("tolerations: placement's first, then the global ones, then the service's", async () => {
+    const pod = pods(
+      await renderWith('global.tolerations[0].key=plant.example/maintenance', 'global.tolerations[0].operator=Exists', 'mongodb.tolerations[0].key=plant.example/storage', 'mongodb.tolerations[0].value=ssd', 'mongodb.tolerations[0].effect=NoSchedule'),
+    ).mongodb!;
+    expect(pod.tolerations!.map((t) => t.key)).toEqual([
+      'kubevision.io/site',
+      'node.kubernetes.io/unreachable',
+      'node.kubernetes.io/not-ready',
+      'plant.example/maintenance',
+      'plant.example/storage',
+    ]);
+    expect(pod.tolerations!.at(-1)).toEqual({ key: 'plant.example/storage', value: 'ssd', effect: 'NoSchedule' });
+  });
+
+  it("affinity: preferred node affinity and pod (anti-)affinity, each the service's or else the global one, beside placement's required terms", async () => {
+    const anti = { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'x' } } } }] };
+    const preferred = [{ weight: 50, preference: { matchExpressions: [{ key: 'plant.example/fast', operator: 'In', values: ['true'] }] } }];
+    const p = pods(
+      await template(genericChartDir(), [
+        '-f',
+        valuesFile({
+          global: { affinity: { podAntiAffinity: anti, nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: preferred } } },
+          face: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [] } } },
+        }),
+      ]),
+    );
+    expect(p.auth!.affinity.podAntiAffinity).toEqual(anti);
+    expect(p.auth!.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual(preferred);
+    expect(p.auth!.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution).toBeDefined();
+    expect(p.face!.affinity.podAntiAffinity).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: [] });
+  });
+
+  it('refused, naming the value: required node affinity (it would widen placement), a toleration that Kubernetes refuses', async () => {
+    const refused = async (values: unknown) => {
+      const r = await helm(['template', 'kv', genericChartDir(), '-f', valuesFile(values)]);
+      expect(r.code).not.toBe(0);
+      return r.stderr;
+    };
+    expect(await refused({ auth: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } } })).toMatch(/auth\.affinity\.nodeAffinity/);
+    expect(await refused({ global: { tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] } })).toMatch(/global\.tolerations\.0\.value/);
+    expect(await refused({ face: { tolerations: [{ key: 'k', effect: 'NoSchedule', tolerationSeconds: 5 }] } })).toMatch(/face\.tolerations\.0\.effect/);
+  });
+
+  it('plan and site reflect them: the labels a node must have, and why a workload does not run on a node', async () => {
+    const dir = tempDir('kv-extras-plant-');
+    writeFileSync(
+      path.join(dir, 'line-seven.yaml'),
+      'plant:\n  displayName: Line Seven\nvalues:\n  global:\n    nodeSelector:\n      plant.example/line: "7"\n  auth:\n    nodeSelector:\n      plant.example/zone: office\n',
+    );
+    const model = theModel();
+    const [plant] = loadPlants(model, dir);
+    const plan = await planPlant(model, plant!);
+    const auth = plan.workloads.find((w) => w.component === 'auth')!;
+    expect(auth.nodeTerms).toEqual([
+      { 'kubevision.io/site': 'onprem', 'plant.example/line': '7', 'plant.example/zone': 'office' },
+      { 'kubevision.io/site': 'cloud', 'plant.example/line': '7', 'plant.example/zone': 'office' },
+    ]);
+    expect(formatPlan(plan)).toContain('plant.example/zone=office');
+    const report = siteReport(siteNode(plant!, 'cloud', false), plan);
+    expect(report.labels).toEqual({ 'kubevision.io/site': 'cloud', 'plant.example/line': '7' });
+    expect(report.workloads.find((w) => w.component === 'frontend')).toMatchObject({ runs: true });
+    expect(report.workloads.find((w) => w.component === 'auth')).toEqual({ component: 'auth', runs: false, reason: 'also needs node labels plant.example/zone=office (auth.nodeSelector)' });
+  });
+});
