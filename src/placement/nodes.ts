@@ -325,7 +325,14 @@ function gpuSteps(node: SiteNode): string[] {
 
 export function formatSite(r: SiteReport): string {
   const head = `Plant ${r.plant.displayName} (${r.plant.id}): ${r.siteTitle} node${r.gpu ? ' with GPU' : ''}, k3s ${r.role}`;
-  const section = (title: string, lines: string[]) => ['', title, ...lines.map((l) => `  ${l}`)];
+  // Explanations wrap at 100 columns; commands stay one line each, to be copied whole.
+  const section = (title: string, lines: string[]) => ['', ...wrapText(title, 100), ...lines.map((l) => `  ${l}`)];
+  const bullets = (steps: string[]) =>
+    steps.flatMap((s) => {
+      const command = /^(.*): (kubectl .*)$/.exec(s);
+      const text = command ? `${command[1]}:` : s;
+      return [...wrapText(`- ${text}`, 98).map((l, i) => (i ? `  ${l}` : l)), ...(command ? [`    ${command[2]}`] : [])];
+    });
   const runs = r.workloads.filter((w) => w.runs);
   const elsewhere = r.workloads.filter((w) => !w.runs);
   const width = Math.max(0, ...r.workloads.map((w) => w.component.length));
@@ -341,7 +348,7 @@ export function formatSite(r: SiteReport): string {
     '',
     `  labels: ${Object.entries(r.labels).map(([k, v]) => formatLabel(k, v)).join('  ')}`,
     `  taints: ${r.taints.map(formatTaint).join('  ') || 'none'}`,
-    ...r.warnings.map((w) => `  WARNING: ${w}`),
+    ...r.warnings.flatMap((w) => wrapText(`WARNING: ${w}`, 96).map((l, i) => `  ${i ? '  ' : ''}${l}`)),
     ...section('New node, k3s install script (fill in the <placeholders>):', [
       r.k3s.install,
       ...(r.role === 'server' ? [`(a further server of an existing cluster: add K3S_URL=${PLACEHOLDERS.k3sServer} before sh -)`] : []),
@@ -355,8 +362,26 @@ export function formatSite(r: SiteReport): string {
       `Workloads of ${r.plant.id} that will run on such a node:`,
       runs.length ? runs.map((w) => `${w.component.padEnd(width)}  ${gpuText(w)}`.trimEnd()) : ['none'],
     ),
-    ...(elsewhere.length ? section('Not on such a node:', elsewhere.map((w) => `${w.component.padEnd(width)}  ${w.reason}`)) : []),
-    ...(r.gpuPrerequisites ? section('GPU prerequisites:', r.gpuPrerequisites.steps.map((s) => `- ${s}`)) : []),
-    ...section('When the link to the k3s servers drops:', r.outage.advice.map((s) => `- ${s}`)),
+    ...(elsewhere.length
+      ? section(
+          'Not on such a node:',
+          elsewhere.flatMap((w) => wrapText(w.reason ?? '', 96 - width).map((l, i) => `${(i ? '' : w.component).padEnd(width)}  ${l}`)),
+        )
+      : []),
+    ...(r.gpuPrerequisites ? section('GPU prerequisites:', bullets(r.gpuPrerequisites.steps)) : []),
+    ...section('When the link to the k3s servers drops:', bullets(r.outage.advice)),
   ].join('\n');
+}
+
+/** Words in lines of at most `width` characters (site text). */
+function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
 }
