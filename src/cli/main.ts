@@ -1,57 +1,62 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import YAML from 'yaml';
 import { build, InvalidPlantsError, loadPlants } from '../pipeline/build.ts';
 import { OCI_DIGESTS, publishOci, PublishError } from '../catalog/oci.ts';
+import { publishedChanges, type Change } from '../catalog/changes.ts';
 import { signerFromEnv, SigningError } from '../catalog/provenance.ts';
-import { buildModel } from '../model.ts';
+import { buildModel, type Model } from '../model.ts';
 import { mirrorCommands, plantImages } from '../images/plant-images.ts';
 import { formatPlan, planPlant } from '../plan/plan.ts';
-import { plantFiles, ValuesFolderError } from '../plant/load.ts';
+import { planMap } from '../plan/map.ts';
+import { plantFiles, ValuesFolderError, type Plant } from '../plant/load.ts';
 import { PRESETS, scaffoldPlant, type Preset } from '../plant/scaffold.ts';
 import { project } from '../project.ts';
 import { formatSite, SiteError, siteNode, siteReport } from '../placement/nodes.ts';
+import { CliError, parseCommand, usageHint, UsageError } from './args.ts';
+import { usage } from './commands.mjs';
+import { diffPlant, formatDiff } from './diff.ts';
+import { parseSet, withAnswers } from './form.ts';
 
 const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
 
-/** Shared with bin.mjs, which prints it without loading any of this. */
-const USAGE = readFileSync(new URL('./usage.txt', import.meta.url), 'utf8').trimEnd();
+/** A path as messages show it: relative to where the user is. */
+const shown = (p: string) => path.relative(process.cwd(), p) || '.';
+
+/**
+ * The named plants, validated. An unknown one is named with the plants there are, the same
+ * for every command.
+ */
+function plantsNamed(model: Model, valuesDir: string, ids: string[]): Plant[] {
+  const known = plantFiles(valuesDir).map((f) => f.id);
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length) {
+    throw new CliError(
+      unknown.map((id) => `unknown plant "${id}": there is no ${path.join(valuesDir, `${id}.yaml`)}`).join('\n') + ` (plants: ${known.join(', ')})`,
+    );
+  }
+  return loadPlants(model, valuesDir, ids);
+}
 
 async function main(argv: string[]): Promise<number> {
-  const { values: opts, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      preset: { type: 'string', default: 'hybrid' },
-      values: { type: 'string' },
-      root: { type: 'string' },
-      'fleet-repo': { type: 'string' },
-      gpu: { type: 'boolean' },
-      'plain-http': { type: 'boolean' },
-      role: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [command, ...args] = positionals;
-  const projectRoot = path.resolve(opts.root ?? PROJECT_ROOT);
-  const valuesDir = path.resolve(opts.values ?? path.join(PROJECT_ROOT, 'values'));
-  if (opts.help || !command) {
-    console.log(USAGE);
-    return command || opts.help ? 0 : 2;
-  }
-  switch (command) {
+  const { command, args, opts } = parseCommand(argv);
+  const str = (name: string) => opts[name] as string | undefined;
+  const projectRoot = path.resolve(str('root') ?? PROJECT_ROOT);
+  // Relative, so that every message names the plant files as the user sees them.
+  const valuesDir = shown(path.resolve(str('values') ?? path.join(PROJECT_ROOT, 'values')));
+  const json = opts.json === true;
+  switch (command.name) {
     case 'build': {
       const started = performance.now();
       const signer = signerFromEnv();
+      if (args.length) plantsNamed(buildModel(), valuesDir, args);
       const progress = process.stderr.isTTY || args.length !== 1;
       const result = await build({
         projectRoot,
         valuesDir,
         only: args.length ? args : undefined,
-        fleetRepo: opts['fleet-repo'],
+        fleetRepo: str('fleet-repo'),
         signer,
         onProgress: progress ? (done, total, plant) => process.stderr.write(`[${done}/${total}] ${plant}\n`) : undefined,
       });
@@ -59,7 +64,10 @@ async function main(argv: string[]): Promise<number> {
       const fresh = result.charts.filter((c) => c.isNew);
       const kept = result.charts.length - fresh.length;
       console.log(`built ${result.plants.length} plant(s) in ${secs}s: ${result.outputs.join(', ')}`);
-      if (fresh.length) console.log(`new chart versions: ${fresh.map((c) => `${c.name} ${c.version}`).join(', ')}`);
+      if (fresh.length) {
+        console.log(`new chart versions: ${fresh.map((c) => `${c.name} ${c.version}`).join(', ')}`);
+        for (const c of fresh) console.log(changesText(projectRoot, c));
+      }
       if (kept) console.log(`${kept} chart(s) unchanged, kept at their published version`);
       if (signer) console.log(`signed with key ${signer.key}: every archive without a provenance file now has one (.prov beside it)`);
       for (const o of result.orphans) console.error(`kept catalog/${o} as published: there is no plant file for it any more (remove the folder by hand if the plant is gone)`);
@@ -67,25 +75,40 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'plan': {
-      if (args.length !== 1) throw new UsageError('plan takes one plant');
       const model = buildModel();
-      const [plant] = loadPlants(model, valuesDir, args);
-      console.log(formatPlan(await planPlant(model, plant!)));
+      const [found] = plantsNamed(model, valuesDir, args);
+      const answers = ((opts.set as string[] | undefined) ?? []).map(parseSet);
+      const plant = withAnswers(model, found!, answers);
+      const plan = await planPlant(model, plant);
+      if (str('svg')) writeFileSync(str('svg')!, planMap(plan));
+      if (json) {
+        const { plant: p, ...rest } = plan;
+        console.log(JSON.stringify({ plant: { id: p.id, displayName: p.displayName, file: p.file }, answers: Object.fromEntries(answers.map((a) => [a.key, a.value])), mongodb: p.values.mongodb.mode, ...rest }, null, 2));
+        return 0;
+      }
+      const note = answers.length ? [`With form answers (not written anywhere): ${answers.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(', ')}`, ''] : [];
+      const [head, ...body] = formatPlan(plan).split('\n');
+      console.log([head, ...(note.length ? ['', ...note.slice(0, 1)] : []), ...body].join('\n'));
       return 0;
     }
+    case 'diff': {
+      const model = buildModel();
+      const [plant] = plantsNamed(model, valuesDir, args);
+      const d = await diffPlant(model, plant!, projectRoot);
+      console.log(json ? JSON.stringify(d, null, 2) : formatDiff(d));
+      return d.same ? 0 : 1;
+    }
     case 'publish': {
-      if (args.length !== 1) throw new UsageError('publish takes one target: oci://HOST[:PORT]/PATH');
-      const pushed = await publishOci({ catalogRoot: path.join(projectRoot, 'catalog'), target: args[0]!, plainHttp: opts['plain-http'] });
+      const pushed = await publishOci({ catalogRoot: path.join(projectRoot, 'catalog'), target: args[0]!, plainHttp: opts['plain-http'] === true });
       for (const p of pushed) console.log(`${p.chart} ${p.version}  ${p.reference}`);
       console.log(`pushed ${pushed.length} chart version(s); digests recorded in catalog/${OCI_DIGESTS}`);
       return 0;
     }
     case 'images': {
-      if (args.length !== 1) throw new UsageError('images takes one plant');
-      const [plant] = loadPlants(buildModel(), valuesDir, args);
+      const [plant] = plantsNamed(buildModel(), valuesDir, args);
       const images = plantImages(plant!.values, project().version);
       const commands = mirrorCommands(images);
-      if (opts.json) {
+      if (json) {
         console.log(JSON.stringify({ plant: plant!.id, images, mirrorCommands: commands }, null, 2));
         return 0;
       }
@@ -99,39 +122,67 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'site': {
-      if (args.length !== 2) throw new UsageError('site takes a plant and a site (onprem or cloud)');
       const [id, site] = args as [string, string];
-      if (!plantFiles(valuesDir).some((f) => f.id === id)) {
-        const known = plantFiles(valuesDir).map((f) => f.id);
-        throw new SiteError(
-          `unknown plant "${id}": there is no ${path.join(path.relative(process.cwd(), valuesDir) || '.', `${id}.yaml`)}` +
-            (known.length ? ` (plants: ${known.join(', ')})` : ''),
-        );
-      }
       const model = buildModel();
-      const [plant] = loadPlants(model, valuesDir, [id]);
-      const node = siteNode(plant!, site, opts.gpu ?? false, opts.role ?? 'agent');
+      const [plant] = plantsNamed(model, valuesDir, [id]);
+      const node = siteNode(plant!, site, opts.gpu === true, str('role') ?? 'agent');
       const report = siteReport(node, await planPlant(model, plant!));
-      console.log(opts.json ? JSON.stringify(report, null, 2) : formatSite(report));
+      console.log(json ? JSON.stringify(report, null, 2) : formatSite(report));
       return 0;
     }
     case 'new': {
-      if (args.length !== 1) throw new UsageError('new takes one plant id');
-      if (!PRESETS.includes(opts.preset as Preset)) throw new UsageError(`--preset must be one of ${PRESETS.join(', ')}`);
-      const file = scaffoldPlant(valuesDir, args[0]!, opts.name ?? args[0]!, opts.preset as Preset);
-      console.log(`wrote ${path.relative(process.cwd(), file)}`);
+      const preset = str('preset') ?? 'hybrid';
+      if (!PRESETS.includes(preset as Preset)) throw new UsageError(`--preset must be one of ${PRESETS.join(', ')} (got "${preset}")`, command);
+      const id = args[0]!;
+      const file = scaffoldPlant(valuesDir, id, str('name') ?? id, preset as Preset);
+      const values = str('values') ? ` --values ${valuesDir}` : '';
+      console.log(
+        [
+          `wrote ${shown(file)}`,
+          '',
+          'Next:',
+          `  1. edit ${shown(file)}:`,
+          '     plant.description, then under values: the sites (sites.onprem, sites.cloud), where each',
+          '     service runs (<service>.placement), ingress.host, the image registry',
+          '     (every key: charts/kubevision/README.md)',
+          `  2. npm run kubevision -- plan ${id}${values}`,
+          '     where each service runs, which calls cross the WAN (--set KEY=VALUE: try form answers)',
+          `  3. npm run kubevision -- site ${id} onprem${values}`,
+          '     how to prepare its nodes (also: cloud, --gpu, --role server)',
+          `  4. npm run build -- ${id}${values}`,
+          `     its chart and catalog: charts/kubevision-${id}/, catalog/${id}/`,
+        ].join('\n'),
+      );
       return 0;
     }
     case 'list': {
-      for (const p of loadPlants(buildModel(), valuesDir)) console.log(`${p.id.padEnd(24)} ${p.displayName}`);
+      const plants = loadPlants(buildModel(), valuesDir);
+      if (json) {
+        console.log(JSON.stringify(plants.map((p) => ({ id: p.id, displayName: p.displayName, description: p.description, file: p.file, chart: `kubevision-${p.id}` })), null, 2));
+        return 0;
+      }
+      for (const p of plants) console.log(`${p.id.padEnd(24)} ${p.displayName}`);
       return 0;
     }
     default:
-      throw new UsageError(`unknown command ${command}`);
+      throw new UsageError(`unknown command ${command.name}`);
   }
 }
 
-class UsageError extends Error {}
+/** What changed in a chart's new version: its Chart.yaml's artifacthub.io/changes, as the build wrote it. */
+function changesText(projectRoot: string, c: { name: string; version: string; catalog: string }): string {
+  let changes: Change[] = [];
+  try {
+    const text = publishedChanges(readFileSync(path.join(projectRoot, 'charts', c.name, 'Chart.yaml'), 'utf8'));
+    changes = text ? (YAML.parse(text) as Change[]) : [];
+  } catch {
+    // No Chart.yaml to read: the version line says enough.
+  }
+  const max = 8;
+  const lines = changes.slice(0, max).map((x) => `    ${x.kind}: ${x.description}`);
+  if (changes.length > max) lines.push(`    ... and ${changes.length - max} more (artifacthub.io/changes in charts/${c.name}/Chart.yaml)`);
+  return [`  ${c.name} ${c.version} (catalog/${c.catalog}):`, ...(lines.length ? lines : ['    (no change description)'])].join('\n');
+}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
@@ -144,7 +195,7 @@ main(process.argv.slice(2)).then(
       console.error(`${err.message}\nnothing was written`);
       process.exit(1);
     }
-    if (err instanceof PublishError) {
+    if (err instanceof PublishError || err instanceof CliError || err instanceof SiteError) {
       console.error(err.message);
       process.exit(1);
     }
@@ -153,7 +204,7 @@ main(process.argv.slice(2)).then(
       process.exit(1);
     }
     if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${USAGE}`);
+      console.error(`${err.message}\n\n${err.command ? usageHint(err.command) : usage().trimEnd()}`);
       process.exit(2);
     }
     console.error(err instanceof Error ? err.message : err);

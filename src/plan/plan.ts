@@ -54,15 +54,39 @@ export function formatPlan(p: Plan): string {
     w.sites.length ? w.sites.map((s) => siteTitle[s]).join(' or ') : 'NO SITE',
     w.gpus ? `${w.gpus.count}x ${w.gpus.resource}${w.runtimeClassName ? ` (runtime ${w.runtimeClassName})` : ''}` : '-',
     w.replicas,
-    w.nodeTerms.map((t) => Object.entries(t).map(([k, v]) => `${k}=${v}`).join(',')).join(' | ') || 'any node',
-    w.tolerations.filter((t) => !OUTAGE_TAINTS.includes(t.key ?? '')).map(formatTaint).join(', ') || '-',
     outageOf(w),
   ]);
-  const head = ['SERVICE', 'SITE', 'GPU', 'REPLICAS', 'NODES MUST HAVE', 'TOLERATES', 'NODE LINK DOWN'];
+  const head = ['SERVICE', 'SITE', 'GPU', 'REPLICAS', 'NODE LINK DOWN'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const db = p.plant.values.mongodb.mode === 'external' ? '\nmongodb: external (connection string from an existing Secret)' : '';
-  return [`Plant ${p.plant.displayName} (${p.plant.id})`, '', line(head), ...rows.map(line), '', `dashboard: ${p.ingress}${db}`, '', ...formatCalls(p)].join('\n');
+  return [
+    `Plant ${p.plant.displayName} (${p.plant.id})`,
+    '',
+    line(head),
+    ...rows.map(line),
+    '',
+    ...formatNodes(p),
+    '',
+    `dashboard: ${p.ingress}${db}`,
+    '',
+    ...formatCalls(p),
+  ].join('\n');
+}
+
+/** The node labels each workload requires and the taints it tolerates, wrapped to 100 columns. */
+function formatNodes(p: Plan): string[] {
+  const lines = ['Nodes each service needs (node labels it requires; taints it tolerates):'];
+  const width = Math.max(...p.workloads.map((w) => w.component.length)) + 2;
+  const indent = ''.padEnd(width + 2);
+  for (const w of p.workloads) {
+    const needs = w.nodeTerms.map((t) => Object.entries(t).map(([k, v]) => `${k}=${v}`).join(', ')).join(' or ') || 'any node';
+    const tolerates = w.tolerations.filter((t) => !OUTAGE_TAINTS.includes(t.key ?? '')).map(formatTaint).join(', ');
+    const [first, ...rest] = wrap(needs, 100 - indent.length);
+    lines.push(`  ${w.component.padEnd(width)}${first}`, ...rest.map((l) => `${indent}${l}`));
+    if (tolerates) lines.push(...wrap(`tolerates ${tolerates}`, 100 - indent.length).map((l) => `${indent}${l}`));
+  }
+  return lines;
 }
 
 /** The taints a node gets when it stops reporting (kubernetes pkg/controller/nodelifecycle). */

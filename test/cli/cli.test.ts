@@ -18,7 +18,9 @@ describe('kubevision plan', () => {
     expect(row('frontend')).toMatch(/^frontend\s+cloud\s+-\s+2\s/);
     expect(row('auth')).toMatch(/^auth\s+cloud\s+-\s+2-6 \(autoscaled\)/);
     expect(row('face')).toMatch(/^face\s+on-premise\s+1x nvidia\.com\/gpu \(runtime nvidia\)\s+1\s/);
-    expect(row('face')).toContain('nvidia.com/gpu.present=true');
+    // What nodes it needs is listed under the table, which fits 100 columns.
+    expect(r.stdout).toMatch(/^ {2}face\s+kubevision\.io\/site=onprem, nvidia\.com\/gpu\.present=true\n\s+tolerates kubevision\.io\/site=onprem:NoSchedule, nvidia\.com\/gpu:NoSchedule$/m);
+    for (const l of r.stdout.split('\n')) expect(l.length, l).toBeLessThanOrEqual(100);
     expect(row('mongodb')).toMatch(/^mongodb\s+on-premise\s+-\s+1\s/);
     expect(r.stdout).toContain('dashboard: https://kubevision.linz-assembly.example.com/ via nginx');
   });
@@ -54,7 +56,7 @@ describe('kubevision plan', () => {
   it('names a plant that does not exist', async () => {
     const r = await kubevision(['plan', 'atlantis']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/atlantis\.yaml: no such plant file/);
+    expect(r.stderr.trim()).toBe('unknown plant "atlantis": there is no values/atlantis.yaml (plants: linz-assembly, porto-logistics, stuttgart-body-shop)');
   });
 });
 
@@ -124,6 +126,9 @@ describe('kubevision build', () => {
     const third = await kubevision(['build', '--root', root, '--values', values]);
     expect(third.code, third.stderr).toBe(0);
     expect(third.stdout).toMatch(/new chart versions: kubevision-porto-logistics \d+\.\d+\.\d+\n/);
+    // The summary says why: the changes the new version's Chart.yaml records.
+    expect(third.stdout).toMatch(/^ {2}kubevision-porto-logistics \d+\.\d+\.\d+ \(catalog\/porto-logistics\):$/m);
+    expect(third.stdout).toContain('\n    changed: Default of frontend.replicaCount: 3 to 4\n');
     const after = treeHashes(root);
     const changed = Object.keys(after).filter((f) => after[f] !== first[f]).sort();
     expect(changed.length).toBeGreaterThan(2);

@@ -6,6 +6,8 @@ import { parseSiteText, siteJson, siteText } from '../support/site.ts';
 import { tempDirs } from '../support/temp.ts';
 
 const tempDir = tempDirs();
+/** The text with its wrapped lines joined again. */
+const flat = (text: string) => text.replace(/\n\s+(?=\S)/g, ' ');
 const line = (text: string, start: string) => text.split('\n').map((l) => l.trim()).find((l) => l.startsWith(start));
 
 describe('kubevision site: what to run on a node', () => {
@@ -32,7 +34,10 @@ describe('kubevision site: what to run on a node', () => {
     expect(text).toContain('NVIDIA device plugin');
     expect(text).toContain('RuntimeClass "nvidia"');
     // The device plugin has to run on the tainted node too.
-    expect(text).toMatch(/device plugin.*must tolerate every taint of the node \(kubevision\.io\/site=onprem:NoSchedule, nvidia\.com\/gpu:NoSchedule\)/);
+    expect(flat(text)).toMatch(/device plugin.*must tolerate every taint of the node \(kubevision\.io\/site=onprem:NoSchedule, nvidia\.com\/gpu:NoSchedule\)/);
+    // Explanations wrap at 100 columns; only the commands, copied whole, are longer.
+    for (const l of text.split('\n')) if (!/^\s*(curl|kubectl) /.test(l)) expect(l.length, l).toBeLessThanOrEqual(100);
+    expect(text).toMatch(/^ {6}kubectl apply -f - <<< '\{"apiVersion":"node\.k8s\.io\/v1","kind":"RuntimeClass".*'$/m);
   });
 
   it('a node without GPU: no GPU label, taint or prerequisites', async () => {
@@ -61,7 +66,7 @@ describe('kubevision site: what to run on a node', () => {
     const linz = await siteJson(['linz-assembly', 'onprem']);
     expect(linz.outage).toMatchObject({ keepPods: true, autonomous: false });
     expect(linz.outage.advice.join('\n')).toContain('For this site to work on its own: its servers here (kubevision site linz-assembly onprem --role server) and sites.onprem.autonomous: true.');
-    const stuttgart = await siteText(['stuttgart-body-shop', 'onprem']);
+    const stuttgart = flat(await siteText(['stuttgart-body-shop', 'onprem']));
     expect(stuttgart).toContain('This site works on its own (sites.onprem.autonomous): run the cluster\'s k3s servers on on-premise nodes');
     expect(stuttgart).toContain('never split them across the WAN');
     const cloud = await siteJson(['linz-assembly', 'cloud']);
