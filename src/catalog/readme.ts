@@ -1,8 +1,9 @@
 import type { Plant } from '../plant/load.ts';
+import { MAP_FILE } from './placement-map.ts';
 import type { CatalogChart } from './repository.ts';
 
 /** The README at the root of a catalog repository: how a plant adds it to Rancher. */
-export function catalogReadme(charts: Pick<CatalogChart, 'name' | 'version'>[], plant: Plant | 'all' | null): string {
+export function catalogReadme(charts: (Pick<CatalogChart, 'name' | 'version'> & Partial<Pick<CatalogChart, 'files'>>)[], plant: Plant | 'all' | null): string {
   if (plant === 'all') {
     return `# KubeVision catalogs
 
@@ -27,11 +28,16 @@ generic chart on every plant's cluster with that plant's values; see \`fleet/REA
 nobody installs a chart without the plant's sites, GPUs and hostnames by mistake; it has
 its own catalog (\`catalog/generic\`).`
     : 'A plant with its own catalog installs its own chart instead (`kubevision-<plant>`).';
+  // A relative image: shown where the folder is browsed (a git forge, a web server); Rancher shows the chart's README.md, which carries it itself.
+  const mapped = charts.find((c) => c.files?.has(MAP_FILE));
+  const map = mapped
+    ? `\n![Placement map of ${mapped.name} ${mapped.version}](charts/${mapped.name}/${mapped.version}/${MAP_FILE})\n\nWhere the newest chart runs each service; calls in red cross the WAN. Rancher shows it\nin the chart's README; the file is \`charts/${mapped.name}/${mapped.version}/${MAP_FILE}\`.\n`
+    : '';
   return `# KubeVision catalog for ${who}
 
 Newest chart: ${list}. \`index.yaml\` lists every published version, newest first; Rancher
 offers the newest as an upgrade and keeps the older ones for rollback.
-
+${map}
 ${own}
 
 Add it in Rancher under *Apps > Repositories > Create*:

@@ -14,6 +14,9 @@ import { mapLimit } from './pool.ts';
 import { Staging } from './staging.ts';
 import { linkTree, writeTree } from '../tree.ts';
 import { OCI_DIGESTS } from '../catalog/oci.ts';
+import { withPlacementMap } from '../catalog/placement-map.ts';
+import { planMap } from '../plan/map.ts';
+import { planPlant } from '../plan/plan.ts';
 import type { Signer } from '../catalog/provenance.ts';
 
 export const GENERIC_CATALOG = 'generic';
@@ -119,7 +122,9 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
     const generic = await catalog(GENERIC_CATALOG, chartContent(genericChart(model)), null);
     let done = 0;
     const plantCatalogs = await mapLimit(plants, async (plant) => {
-      const r = await catalog(plant.id, chartContent(plantChart(model, plant)), plant);
+      // The map is drawn from the chart as helm renders it (src/plan/plan.ts), not from the values.
+      const map = planMap(await planPlant(model, plant));
+      const r = await catalog(plant.id, withPlacementMap(chartContent(plantChart(model, plant)), map, plant.displayName), plant);
       o.onProgress?.(++done, plants.length, plant.id);
       return r;
     });

@@ -136,12 +136,12 @@ describe('builds against a published catalog', () => {
     expect(chart.version).toBe(v2);
     // The new version says what changed, in Artifact Hub's form, and the index carries it as Helm's does.
     // One replica more moves the default and what Rancher reserves for the plant; the form,
-    // schema and README that show that default are rewritten too.
+    // schema, README and placement map that show that default are rewritten too.
     const changes = [
       { kind: 'changed', description: 'Annotation catalog.cattle.io/requests-cpu: "2900m" to "2950m"' },
       { kind: 'changed', description: 'Annotation catalog.cattle.io/requests-memory: "2496Mi" to "2560Mi"' },
       { kind: 'changed', description: 'Default of frontend.replicaCount: 3 to 4' },
-      { kind: 'changed', description: 'Updated README.md, questions.yaml, values.schema.json' },
+      { kind: 'changed', description: 'Updated README.md, placement-map.svg, questions.yaml, values.schema.json' },
     ];
     expect(YAML.parse(chart.annotations['artifacthub.io/changes']!)).toEqual(changes);
     const index = YAML.parse(readFileSync(path.join(root, 'catalog/porto-logistics/index.yaml'), 'utf8')) as { entries: Record<string, { annotations: Record<string, string> }[]> };
