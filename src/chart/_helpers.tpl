@@ -148,6 +148,17 @@ the checksums above read it, so the two cannot disagree. Otherwise the plant bri
 {{- with lookup "v1" "Secret" .ctx.Release.Namespace .name }}{{ toJson .data | sha256sum }}{{ end -}}
 {{- end -}}
 
+{{/*
+A Service prefers endpoints in its caller's zone (topology.kubernetes.io/zone, which the plant's
+nodes carry per site: sites.<site>.zone), so a call stays inside a site where both ends run
+there instead of crossing the WAN. trafficDistribution is beta and on by default from
+Kubernetes 1.31 (GA in 1.33); an older API server would drop the unknown field, so it is left
+out there. (the root context)
+*/}}
+{{- define "kubevision.trafficDistribution" -}}
+{{- if semverCompare ">=1.31.0-0" .Capabilities.KubeVersion.Version }}trafficDistribution: PreferClose{{ end -}}
+{{- end -}}
+
 {{/* replicas, unless an autoscaler owns them. (.Values.x) */}}
 {{- define "kubevision.replicas" -}}
 {{- if not .autoscaling.enabled -}}

@@ -77,7 +77,10 @@ placed \`any\` keeps this only when every site does. A k3s agent cut off from it
 keeps running its pods but starts no new one, so a site that must work on its own runs its
 k3s servers itself: declare it with \`sites.<site>.autonomous\`, and the install refuses a
 dashboard, auth or bundled MongoDB placed anywhere else (login needs all three; without the
-face service the face step falls back to recovery codes).
+face service the face step falls back to recovery codes). From Kubernetes 1.31 the Services
+prefer endpoints in the caller's zone (\`trafficDistribution: PreferClose\`), and each site's
+nodes carry its zone (\`sites.<site>.zone\`, the \`topology.kubernetes.io/zone\` label
+\`kubevision site\` prints), so a call between two services that both run on a site stays there.
 
 ## Installing from Rancher, and image registries
 

@@ -114,6 +114,9 @@ export function siteParams(site: Site, o: { taint: boolean; enabled: boolean }) 
         question: { label: `${Title} node label value`, group: 'Sites', showIf: enabled },
       }),
     }),
+    zone: str(site, `The topology.kubernetes.io/zone label of ${title} nodes: Services prefer endpoints in their caller's zone (Kubernetes 1.31+), so calls between services both on this site stay on it; empty when the nodes keep a zone label of their own (a cloud provider's)`, {
+      format: optional(formats.labelValue),
+    }),
     taint: group(`A taint that keeps other workloads off ${title} nodes`, {
       enabled: bool(o.taint, `${title} nodes carry this taint, so KubeVision tolerates it`, {
         question: { label: `${Title} nodes are tainted`, group: 'Sites', showIf: enabled },

@@ -93,13 +93,18 @@ export function siteNode(plant: Plant, site: string, gpu: boolean, role: string 
     addLabel(values.gpu.nodeLabel.key, values.gpu.nodeLabel.value, `sites.${s}.gpu.nodeLabel`);
     if (values.gpu.taint.enabled) addTaint(values.gpu.taint, `sites.${s}.gpu.taint`);
   }
+  // Services prefer endpoints in the caller's zone (kubevision.trafficDistribution).
+  if (values.zone) addLabel('topology.kubernetes.io/zone', values.zone, `sites.${s}.zone`);
+  // Every workload requires the plant's global nodeSelector (src/placement/extras.ts).
+  for (const [k, v] of Object.entries(plant.values.global.nodeSelector)) addLabel(k, v, `global.nodeSelector.${k}`);
 
   // The kubelet registers its own labels, and the NodeRestriction admission plugin refuses
   // self-set labels under kubernetes.io / k8s.io except a few well-known prefixes.
   const restricted = (key: string) => {
     const prefix = key.includes('/') ? key.slice(0, key.indexOf('/')) : '';
     const k8s = /(^|\.)(kubernetes\.io|k8s\.io)$/.test(prefix);
-    const allowed = /(^|\.)(kubelet|node)\.kubernetes\.io$/.test(prefix);
+    // kubelet's own labels (k8s.io/kubelet pkg/apis well_known_labels.go): its namespaces, and the topology ones.
+    const allowed = /(^|\.)(kubelet|node)\.kubernetes\.io$/.test(prefix) || key === 'topology.kubernetes.io/zone' || key === 'topology.kubernetes.io/region';
     return k8s && !allowed;
   };
   const warnings = Object.keys(labels)
@@ -218,6 +223,11 @@ export function onNode(w: WorkloadPlacement, node: SiteNode): WorkloadOnNode {
   const base = { component: w.component, ...(gpus ? { gpus } : {}) };
   const matches = w.nodeTerms.length === 0 || w.nodeTerms.some((term) => Object.entries(term).every(([k, v]) => node.labels[k] === v));
   if (!matches) {
+    const missing = Object.entries(w.nodeSelector).filter(([k, v]) => node.labels[k] !== v);
+    const placed = w.nodeTerms.some((term) => Object.entries(term).every(([k, v]) => w.nodeSelector[k] === v || node.labels[k] === v));
+    if (placed && missing.length) {
+      return { ...base, runs: false, reason: `also needs node labels ${missing.map(([k, v]) => formatLabel(k, v)).join(', ')} (${w.component}.nodeSelector)` };
+    }
     const where = w.sites.length ? w.sites.map((s) => siteTitle[s]).join(' or ') : 'no site';
     return { ...base, runs: false, reason: `placed on ${where}${w.gpus ? ' GPU' : ''} nodes` };
   }

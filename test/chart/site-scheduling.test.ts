@@ -29,6 +29,7 @@ interface Taint {
 interface SiteValues {
   enabled: boolean;
   nodeLabel: { key: string; value: string };
+  zone: string;
   taint: Taint;
   gpu: { enabled: boolean; nodeLabel: { key: string; value: string }; taint: Taint };
 }
@@ -54,7 +55,12 @@ function declared(plant: Plant, site: Site, gpu: boolean): PrintedNode {
   const s = (plant.values.sites as Record<Site, SiteValues>)[site];
   const taint = (t: Taint) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect });
   return {
-    labels: { [s.nodeLabel.key]: s.nodeLabel.value, ...(gpu ? { [s.gpu.nodeLabel.key]: s.gpu.nodeLabel.value } : {}) },
+    labels: {
+      [s.nodeLabel.key]: s.nodeLabel.value,
+      ...(gpu ? { [s.gpu.nodeLabel.key]: s.gpu.nodeLabel.value } : {}),
+      // Services prefer endpoints in the caller's zone (kubevision.trafficDistribution).
+      ...(s.zone ? { 'topology.kubernetes.io/zone': s.zone } : {}),
+    },
     taints: [...(s.taint.enabled ? [taint(s.taint)] : []), ...(gpu && s.gpu.taint.enabled ? [taint(s.gpu.taint)] : [])],
   };
 }
@@ -152,7 +158,7 @@ values:
     const values = ['--values', dir];
 
     const gpuNode = await checkSite(plant!, objs, 'onprem', true, values);
-    expect(gpuNode.node.labels).toEqual({ 'plant.example.com/zone': 'line-3', 'gpu.example.com/model': 'a2' });
+    expect(gpuNode.node.labels).toEqual({ 'plant.example.com/zone': 'line-3', 'gpu.example.com/model': 'a2', 'topology.kubernetes.io/zone': 'onprem' });
     expect(gpuNode.node.taints).toEqual([
       { key: 'plant.example.com/dedicated', value: 'vision', effect: 'NoExecute' },
       { key: 'gpu.example.com/reserved', effect: 'NoSchedule' },

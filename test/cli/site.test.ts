@@ -15,15 +15,15 @@ describe('kubevision site: what to run on a node', () => {
     const text = await siteText(['linz-assembly', 'onprem', '--gpu']);
     expect(line(text, 'curl -sfL')).toBe(
       'curl -sfL https://get.k3s.io | INSTALL_K3S_EXEC="agent --node-label kubevision.io/site=onprem --node-label nvidia.com/gpu.present=true ' +
-        '--node-taint kubevision.io/site=onprem:NoSchedule --node-taint nvidia.com/gpu:NoSchedule" ' +
+        '--node-label topology.kubernetes.io/zone=onprem --node-taint kubevision.io/site=onprem:NoSchedule --node-taint nvidia.com/gpu:NoSchedule" ' +
         'K3S_URL=https://<k3s-server>:6443 K3S_TOKEN=<k3s-token> sh -',
     );
-    expect(line(text, 'kubectl label')).toBe('kubectl label node <node> kubevision.io/site=onprem nvidia.com/gpu.present=true --overwrite');
+    expect(line(text, 'kubectl label')).toBe('kubectl label node <node> kubevision.io/site=onprem nvidia.com/gpu.present=true topology.kubernetes.io/zone=onprem --overwrite');
     expect(text).toContain('kubectl taint node <node> kubevision.io/site=onprem:NoSchedule --overwrite');
     expect(text).toContain('kubectl taint node <node> nvidia.com/gpu:NoSchedule --overwrite');
     expect(line(text, 'curl --insecure')).toBe(
       'curl --insecure -fL https://<rancher-server>/system-agent-install.sh | sudo sh -s - --server https://<rancher-server> ' +
-        '--label kubevision.io/site=onprem --label nvidia.com/gpu.present=true ' +
+        '--label kubevision.io/site=onprem --label nvidia.com/gpu.present=true --label topology.kubernetes.io/zone=onprem ' +
         '--taint kubevision.io/site=onprem:NoSchedule --taint nvidia.com/gpu:NoSchedule --token <registration-token> --worker',
     );
     expect(parseSiteText(text).runs).toEqual(['face']);
@@ -49,7 +49,8 @@ describe('kubevision site: what to run on a node', () => {
 
   it('an untainted cloud site gets a label only', async () => {
     const r = parseSiteText(await siteText(['porto-logistics', 'cloud']));
-    expect(r.k3sExec).toBe('agent --node-label kubevision.io/site=cloud');
+    // The zone makes Services prefer endpoints on the caller's site (sites.cloud.zone).
+    expect(r.k3sExec).toBe('agent --node-label kubevision.io/site=cloud --node-label topology.kubernetes.io/zone=cloud');
     expect(r.kubectl.taints).toEqual([]);
     expect(r.runs.sort()).toEqual(['auth', 'face', 'frontend']);
   });
@@ -57,7 +58,7 @@ describe('kubevision site: what to run on a node', () => {
   it('--role server: a k3s server line (no K3S_URL) and every Rancher role', async () => {
     const text = await siteText(['stuttgart-body-shop', 'onprem', '--role', 'server']);
     expect(line(text, 'curl -sfL')).toBe(
-      'curl -sfL https://get.k3s.io | INSTALL_K3S_EXEC="server --node-label kubevision.io/site=onprem --node-taint kubevision.io/site=onprem:NoSchedule" K3S_TOKEN=<k3s-token> sh -',
+      'curl -sfL https://get.k3s.io | INSTALL_K3S_EXEC="server --node-label kubevision.io/site=onprem --node-label topology.kubernetes.io/zone=onprem --node-taint kubevision.io/site=onprem:NoSchedule" K3S_TOKEN=<k3s-token> sh -',
     );
     expect(line(text, 'curl --insecure')).toMatch(/--token <registration-token> --etcd --controlplane --worker$/);
   });
@@ -78,7 +79,7 @@ describe('kubevision site: what to run on a node', () => {
     const args = ['linz-assembly', 'onprem', '--gpu'];
     const [json, text] = await Promise.all([siteJson(args), siteText(args)]);
     expect(json).toMatchObject({ plant: { id: 'linz-assembly' }, site: 'onprem', gpu: true, role: 'agent' });
-    expect(json.labels).toEqual({ 'kubevision.io/site': 'onprem', 'nvidia.com/gpu.present': 'true' });
+    expect(json.labels).toEqual({ 'kubevision.io/site': 'onprem', 'nvidia.com/gpu.present': 'true', 'topology.kubernetes.io/zone': 'onprem' });
     expect(json.taints).toEqual([
       { key: 'kubevision.io/site', value: 'onprem', effect: 'NoSchedule' },
       { key: 'nvidia.com/gpu', value: '', effect: 'NoSchedule' },
@@ -87,7 +88,7 @@ describe('kubevision site: what to run on a node', () => {
     expect(text).toContain(json.rancher.registration);
     for (const k of json.kubectl) expect(text).toContain(k);
     expect(json.k3s.config).toEqual({
-      'node-label': ['kubevision.io/site=onprem', 'nvidia.com/gpu.present=true'],
+      'node-label': ['kubevision.io/site=onprem', 'nvidia.com/gpu.present=true', 'topology.kubernetes.io/zone=onprem'],
       'node-taint': ['kubevision.io/site=onprem:NoSchedule', 'nvidia.com/gpu:NoSchedule'],
     });
     expect(json.workloads.find((w) => w.component === 'face')).toEqual({

@@ -4,7 +4,7 @@ import { APP_UID, HTTP_PORT, MANAGEMENT_PORT, env } from '../../../apps/shared/c
 import { Naming, templaterOf } from './context.ts';
 import { helmObject, typed } from './objects.ts';
 import { httpPort, httpProbes, image, managementPort, podTemplate, type ChartSecret } from './pod.ts';
-import { call, include, lit, ref, type Go } from '../go.ts';
+import { call, include, lit, ref, root, type Go } from '../go.ts';
 
 export interface AppServiceProps {
   /** Values key and component name: frontend, auth or face. */
@@ -75,12 +75,14 @@ export class AppService extends Construct {
       },
     });
 
-    const service = new k8s.KubeService(this, 'service', {
-      metadata: naming.metadata(),
+    const service = helmObject(this, 'service', k8s.KubeService.GVK, naming.metadata(), {
       spec: {
-        type: 'ClusterIP',
-        selector: naming.selector,
-        ports: [{ name: 'http', port: HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ...typed(k8s.toJson_ServiceSpec, {
+          type: 'ClusterIP',
+          selector: naming.selector,
+          ports: [{ name: 'http', port: HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        }),
+        ...t.splice(include('trafficDistribution', root), 'trafficDistribution'),
       },
     });
 

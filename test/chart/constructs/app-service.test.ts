@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HTTP_PORT, MANAGEMENT_PORT } from '../../../apps/shared/contract.ts';
 import type { K8sObject } from '../../../src/plan/render.ts';
-import { appContainer, kindsOf, ofComponent, renderWith } from '../../support/plants.ts';
+import { appContainer, genericChartDir, kindsOf, ofComponent, renderWith, template } from '../../support/plants.ts';
 
 /**
  * AppService (src/chart/constructs/app-service.ts): one stateless service as Deployment,
@@ -88,5 +88,12 @@ describe('AppService', () => {
     const c = appContainer(objs, 'auth') as unknown as { image: string; imagePullPolicy: string };
     expect(c.image).toBe('reg.plant:5000/kubevision/auth:1.0');
     expect(c.imagePullPolicy).toBe('Always');
+  });
+
+  it("calls prefer endpoints in the caller's zone (a site's nodes carry it) from Kubernetes 1.31, where trafficDistribution is on by default", async () => {
+    for (const [version, expected] of [['1.30.5', undefined], ['1.31.0', 'PreferClose'], ['1.33.1', 'PreferClose']] as const) {
+      const objs = await template(genericChartDir(), ['--kube-version', version]);
+      for (const service of ['frontend', 'auth', 'face']) expect(spec(ofComponent(objs, 'Service', service)).trafficDistribution, `${service} on ${version}`).toBe(expected);
+    }
   });
 });
