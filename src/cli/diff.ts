@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import YAML from 'yaml';
-import { chartContent, filesAt } from '../chart/chart-files.ts';
+import { filesAt } from '../chart/chart-files.ts';
 import { chartChanges, type Change } from '../catalog/changes.ts';
 import { helmOk } from '../helm/run.ts';
 import type { Model } from '../model.ts';
-import { plantChart, plantChartName } from '../pipeline/charts.ts';
+import { plantChartName } from '../pipeline/charts.ts';
+import { plantChartContent } from '../pipeline/plant-content.ts';
 import { parseManifests, type K8sObject } from '../plan/render.ts';
 import type { Plant } from '../plant/load.ts';
 import { writeTree } from '../tree.ts';
@@ -67,7 +68,7 @@ function differences(a: unknown, b: unknown, at = ''): string[] {
 export async function diffPlant(model: Model, plant: Plant, projectRoot: string): Promise<PlantDiff> {
   const chart = plantChartName(plant);
   const dir = path.join(projectRoot, 'charts', chart);
-  const content = chartContent(plantChart(model, plant));
+  const content = await plantChartContent(model, plant);
   const publishedDir = existsSync(path.join(dir, 'Chart.yaml')) ? dir : null;
   const published = publishedDir ? String((YAML.parse(readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as { version: unknown }).version) : null;
   const after = filesAt(content, published ?? '0.0.0');

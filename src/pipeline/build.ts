@@ -9,14 +9,12 @@ import { PlantError } from '../plant/errors.ts';
 import { loadPlant, plantFiles, type Plant } from '../plant/load.ts';
 import { checkChartFiles } from '../plant/limits.ts';
 import { project } from '../project.ts';
-import { GENERIC_CHART, genericChart, plantChart } from './charts.ts';
+import { GENERIC_CHART, genericChart } from './charts.ts';
 import { mapLimit } from './pool.ts';
 import { Staging } from './staging.ts';
 import { linkTree, writeTree } from '../tree.ts';
 import { OCI_DIGESTS } from '../catalog/oci.ts';
-import { withPlacementMap } from '../catalog/placement-map.ts';
-import { planMap } from '../plan/map.ts';
-import { planPlant } from '../plan/plan.ts';
+import { plantChartContent } from './plant-content.ts';
 import type { Signer } from '../catalog/provenance.ts';
 
 export const GENERIC_CATALOG = 'generic';
@@ -122,9 +120,7 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
     const generic = await catalog(GENERIC_CATALOG, chartContent(genericChart(model)), null);
     let done = 0;
     const plantCatalogs = await mapLimit(plants, async (plant) => {
-      // The map is drawn from the chart as helm renders it (src/plan/plan.ts), not from the values.
-      const map = planMap(await planPlant(model, plant));
-      const r = await catalog(plant.id, withPlacementMap(chartContent(plantChart(model, plant)), map, plant.displayName), plant);
+      const r = await catalog(plant.id, await plantChartContent(model, plant), plant);
       o.onProgress?.(++done, plants.length, plant.id);
       return r;
     });
