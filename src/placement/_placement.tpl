@@ -63,6 +63,9 @@ affinity:
     {{- toYaml . | nindent 4 }}
 {{- end }}
 {{- end }}
+{{- with $own.priorityClassName | default $global.priorityClassName }}
+priorityClassName: {{ . | quote }}
+{{- end }}
 {{- with mergeOverwrite (deepCopy ($global.nodeSelector | default dict)) ($own.nodeSelector | default dict) }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}

@@ -1,4 +1,4 @@
-import { json, map } from '../params/dsl.ts';
+import { json, map, str } from '../params/dsl.ts';
 import { formatSchema, formats, optional } from '../params/patterns.ts';
 
 /**
@@ -7,7 +7,7 @@ import { formatSchema, formats, optional } from '../params/patterns.ts';
  * kubevision.scheduling). Precedence: nodeSelector, service over global on the same key;
  * tolerations, placement's then global then the service's, all kept; affinity, the
  * service's part over the global one (nodeAffinity.preferred..., podAffinity,
- * podAntiAffinity each whole). Required node affinity stays placement's own: Kubernetes ORs
+ * podAntiAffinity each whole); priorityClassName, the service's or else the global one. Required node affinity stays placement's own: Kubernetes ORs
  * its terms, so a plant term would widen placement instead of narrowing it; nodeSelector is
  * the way to require more labels (it is ANDed with the affinity).
  */
@@ -64,6 +64,9 @@ const affinitySchema = {
 
 export function schedulingExtras(whose: string) {
   return {
+    priorityClassName: str('', `PriorityClass of ${whose} pods (the plant's own, which must exist), so they keep their place when a node restarts short of room; empty: the global one, else the cluster default`, {
+      format: optional(formats.resourceName),
+    }),
     nodeSelector: map({}, `Node labels ${whose} pods also require, beside placement's (ANDed with it)`, { keys: formats.labelKey }),
     tolerations: json<Toleration[]>([], `Tolerations ${whose} pods also carry, beside placement's`, 'list', tolerationSchema),
     affinity: json<Affinity>(

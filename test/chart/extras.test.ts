@@ -53,6 +53,13 @@ describe("a plant's own scheduling", () => {
     expect(schedulableOn(workload(objs, 'auth'), labelled)).toEqual(['edge', 'cloud']);
   });
 
+  it('priorityClassName: the service\'s, else the global one, else none', async () => {
+    expect(Object.values(pods(await renderWith())).map((p) => (p as { priorityClassName?: string }).priorityClassName)).toEqual([undefined, undefined, undefined, undefined]);
+    const all = pods(await renderWith('global.priorityClassName=plant-high', 'mongodb.priorityClassName=plant-critical')) as Record<string, Pod & { priorityClassName?: string }>;
+    expect(all.auth!.priorityClassName).toBe('plant-high');
+    expect(all.mongodb!.priorityClassName).toBe('plant-critical');
+  });
+
   it("tolerations: placement's first, then the global ones, then the service's", async () => {
     const pod = pods(
       await renderWith('global.tolerations[0].key=plant.example/maintenance', 'global.tolerations[0].operator=Exists', 'mongodb.tolerations[0].key=plant.example/storage', 'mongodb.tolerations[0].value=ssd', 'mongodb.tolerations[0].effect=NoSchedule'),
@@ -112,7 +119,7 @@ describe("a plant's own scheduling", () => {
     ]);
     expect(formatPlan(plan)).toContain('plant.example/zone=office');
     const report = siteReport(siteNode(plant!, 'cloud', false), plan);
-    expect(report.labels).toEqual({ 'kubevision.io/site': 'cloud', 'plant.example/line': '7' });
+    expect(report.labels).toEqual({ 'kubevision.io/site': 'cloud', 'topology.kubernetes.io/zone': 'cloud', 'plant.example/line': '7' });
     expect(report.workloads.find((w) => w.component === 'frontend')).toMatchObject({ runs: true });
     expect(report.workloads.find((w) => w.component === 'auth')).toEqual({ component: 'auth', runs: false, reason: 'also needs node labels plant.example/zone=office (auth.nodeSelector)' });
   });
