@@ -27,5 +27,4 @@ export function command(name: string): Command | undefined;
 export function usageLine(c: Command): string;
 export function usage(): string;
 export function commandHelp(c: Command): string;
-export function wrap(text: string, width: number): string[];
 export function parseOptions(c: Command): Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;

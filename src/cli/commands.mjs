@@ -3,6 +3,8 @@
 // that bin.mjs answers help without loading the generator; main.ts parses with the same
 // options (types in commands.d.mts).
 
+import { wrap } from '../wrap.mjs';
+
 const values = { type: 'string', value: 'DIR', help: "the folder of plant files (default the project's values/)" };
 const root = { type: 'string', value: 'DIR', help: 'where charts/ and catalog/ are (default the project)' };
 const json = { type: 'boolean', help: 'print JSON instead of text, for scripts' };
@@ -194,18 +196,6 @@ export function commandHelp(c) {
   return `${lines.join('\n')}\n`;
 }
 
-/** Words in lines of at most `width` characters. */
-export function wrap(text, width) {
-  const lines = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line];
-}
 
 /** parseArgs options of a command, --help included. */
 export function parseOptions(c) {

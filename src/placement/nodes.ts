@@ -3,6 +3,7 @@ import type { Plant } from '../plant/load.ts';
 import { formatTaint, SITES, siteTitle, type Site, type TaintEffect } from './sites.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { WorkloadPlacement } from './read-back.ts';
+import { wrap } from '../wrap.mjs';
 
 /**
  * `kubevision site`: how to prepare a node so that it matches a plant's placement rules.
@@ -336,12 +337,12 @@ function gpuSteps(node: SiteNode): string[] {
 export function formatSite(r: SiteReport): string {
   const head = `Plant ${r.plant.displayName} (${r.plant.id}): ${r.siteTitle} node${r.gpu ? ' with GPU' : ''}, k3s ${r.role}`;
   // Explanations wrap at 100 columns; commands stay one line each, to be copied whole.
-  const section = (title: string, lines: string[]) => ['', ...wrapText(title, 100), ...lines.map((l) => `  ${l}`)];
+  const section = (title: string, lines: string[]) => ['', ...wrap(title, 100), ...lines.map((l) => `  ${l}`)];
   const bullets = (steps: string[]) =>
     steps.flatMap((s) => {
       const command = /^(.*): (kubectl .*)$/.exec(s);
       const text = command ? `${command[1]}:` : s;
-      return [...wrapText(`- ${text}`, 98).map((l, i) => (i ? `  ${l}` : l)), ...(command ? [`    ${command[2]}`] : [])];
+      return [...wrap(`- ${text}`, 98).map((l, i) => (i ? `  ${l}` : l)), ...(command ? [`    ${command[2]}`] : [])];
     });
   const runs = r.workloads.filter((w) => w.runs);
   const elsewhere = r.workloads.filter((w) => !w.runs);
@@ -358,7 +359,7 @@ export function formatSite(r: SiteReport): string {
     '',
     `  labels: ${Object.entries(r.labels).map(([k, v]) => formatLabel(k, v)).join('  ')}`,
     `  taints: ${r.taints.map(formatTaint).join('  ') || 'none'}`,
-    ...r.warnings.flatMap((w) => wrapText(`WARNING: ${w}`, 96).map((l, i) => `  ${i ? '  ' : ''}${l}`)),
+    ...r.warnings.flatMap((w) => wrap(`WARNING: ${w}`, 96).map((l, i) => `  ${i ? '  ' : ''}${l}`)),
     ...section('New node, k3s install script (fill in the <placeholders>):', [
       r.k3s.install,
       ...(r.role === 'server' ? [`(a further server of an existing cluster: add K3S_URL=${PLACEHOLDERS.k3sServer} before sh -)`] : []),
@@ -375,7 +376,7 @@ export function formatSite(r: SiteReport): string {
     ...(elsewhere.length
       ? section(
           'Not on such a node:',
-          elsewhere.flatMap((w) => wrapText(w.reason ?? '', 96 - width).map((l, i) => `${(i ? '' : w.component).padEnd(width)}  ${l}`)),
+          elsewhere.flatMap((w) => wrap(w.reason ?? '', 96 - width).map((l, i) => `${(i ? '' : w.component).padEnd(width)}  ${l}`)),
         )
       : []),
     ...(r.gpuPrerequisites ? section('GPU prerequisites:', bullets(r.gpuPrerequisites.steps)) : []),
@@ -383,15 +384,3 @@ export function formatSite(r: SiteReport): string {
   ].join('\n');
 }
 
-/** Words in lines of at most `width` characters (site text). */
-function wrapText(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line];
-}

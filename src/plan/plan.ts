@@ -5,6 +5,7 @@ import { CALLS, type Call } from '../placement/calls.ts';
 import { formatTaint, siteTitle, type Site } from '../placement/sites.ts';
 import { placementsOf, type WorkloadPlacement } from '../placement/read-back.ts';
 import { renderChart } from './render.ts';
+import { wrap } from '../wrap.mjs';
 
 export interface Plan {
   plant: Plant;
@@ -100,18 +101,6 @@ function outageOf(w: WorkloadPlacement): string {
   return seconds ? `stay ${seconds}s` : 'stay';
 }
 
-/** Words in lines of at most `width` characters. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line];
-}
 
 const sitesText = (sites: Site[]) => (sites.length ? sites.map((s) => siteTitle[s]).join(' or ') : '?');
 
