@@ -20,13 +20,21 @@ RuntimeClass that put it there. Decided at install time from the plant's site va
 
 {{/*
 Pod scheduling for a placement: required node affinity to the site's node label (and
-the GPU label), and tolerations for the taints those nodes carry.
-(dict "ctx" $ "placement" .Values.x.placement "gpu" bool)
+the GPU label), and tolerations for the taints those nodes carry; then the plant's own
+scheduling (src/placement/extras.ts has the precedence): nodeSelector, global and the
+service's (the service's wins on a key); preferred node affinity, pod affinity and
+anti-affinity, each the service's or else the global one; tolerations of both added.
+(dict "ctx" $ "values" .Values.x "placement" .Values.x.placement "gpu" bool)
 */}}
 {{- define "kubevision.scheduling" -}}
 {{- $ctx := .ctx -}}
 {{- $gpu := .gpu -}}
+{{- $own := .values -}}
+{{- $global := $ctx.Values.global -}}
 {{- $sites := include "kubevision.sites" . | fromJsonArray -}}
+{{- $ownAffinity := $own.affinity | default dict -}}
+{{- $globalAffinity := $global.affinity | default dict -}}
+{{- $preferred := dig "nodeAffinity" "preferredDuringSchedulingIgnoredDuringExecution" list $ownAffinity | default (dig "nodeAffinity" "preferredDuringSchedulingIgnoredDuringExecution" list $globalAffinity) -}}
 affinity:
   nodeAffinity:
     requiredDuringSchedulingIgnoredDuringExecution:
@@ -45,6 +53,23 @@ affinity:
                 - {{ $site.gpu.nodeLabel.value | quote }}
 {{- end }}
 {{- end }}
+{{- with $preferred }}
+    preferredDuringSchedulingIgnoredDuringExecution:
+      {{- toYaml . | nindent 6 }}
+{{- end }}
+{{- range $key := list "podAffinity" "podAntiAffinity" }}
+{{- with index $ownAffinity $key | default (index $globalAffinity $key) }}
+  {{ $key }}:
+    {{- toYaml . | nindent 4 }}
+{{- end }}
+{{- end }}
+{{- with $own.priorityClassName | default $global.priorityClassName }}
+priorityClassName: {{ . | quote }}
+{{- end }}
+{{- with mergeOverwrite (deepCopy ($global.nodeSelector | default dict)) ($own.nodeSelector | default dict) }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- $tolerations := list }}
 {{- range $name := $sites }}
 {{- $site := index $ctx.Values.sites $name }}
@@ -54,6 +79,15 @@ affinity:
 {{- if and $gpu $site.gpu.taint.enabled }}
 {{- $tolerations = append $tolerations (include "kubevision.toleration" $site.gpu.taint) }}
 {{- end }}
+{{- end }}
+{{- $outage := include "kubevision.outage" (dict "ctx" $ctx "sites" $sites) | fromJson }}
+{{- if $outage.keepPods }}
+{{- range $taint := list "node.kubernetes.io/unreachable" "node.kubernetes.io/not-ready" }}
+{{- $tolerations = append $tolerations (include "kubevision.toleration" (dict "key" $taint "value" "" "effect" "NoExecute" "seconds" $outage.seconds)) }}
+{{- end }}
+{{- end }}
+{{- range concat ($global.tolerations | default list) ($own.tolerations | default list) }}
+{{- $tolerations = append $tolerations (toYaml .) }}
 {{- end }}
 {{- with ($tolerations | uniq) }}
 tolerations:
@@ -68,6 +102,26 @@ runtimeClassName: {{ . | quote }}
 {{- end }}
 {{- end -}}
 
+{{/*
+What a workload's pods do when their node stops reporting (a link outage), for the sites it may
+run on: stay (keepPods) only when every one of them keeps its pods, for the shortest time any
+of them sets (0: as long as the outage lasts). Otherwise Kubernetes' default applies: eviction
+after 300 s (DefaultTolerationSeconds). (dict "ctx" $ "sites" (list "onprem" ...)), as JSON
+{"keepPods": bool, "seconds": n}
+*/}}
+{{- define "kubevision.outage" -}}
+{{- $keep := gt (len .sites) 0 -}}
+{{- $seconds := 0 -}}
+{{- range $name := .sites -}}
+{{- $o := (index $.ctx.Values.sites $name).outage -}}
+{{- if not $o.keepPods }}{{ $keep = false }}{{ end -}}
+{{- $s := int $o.tolerationSeconds -}}
+{{- if and (gt $s 0) (or (eq $seconds 0) (lt $s $seconds)) }}{{ $seconds = $s }}{{ end -}}
+{{- end -}}
+{{- toJson (dict "keepPods" $keep "seconds" $seconds) -}}
+{{- end -}}
+
+{{/* (dict "key" k "value" v "effect" e ["seconds" n: for NoExecute, evicted after n seconds; 0 or none: never]) */}}
 {{- define "kubevision.toleration" -}}
 key: {{ .key | quote }}
 {{- if .value }}
@@ -77,4 +131,7 @@ value: {{ .value | quote }}
 operator: Exists
 {{- end }}
 effect: {{ .effect | quote }}
+{{- with .seconds }}
+tolerationSeconds: {{ int . }}
+{{- end }}
 {{- end -}}

@@ -118,28 +118,45 @@ under `helm template`: then nothing changes between renders either).
 (dict "ctx" $ "secret" "credentials"|"mongodb"|"admin")
 */}}
 {{- define "kubevision.secretChecksum" -}}
-{{- $ctx := .ctx -}}
+{{- if include "kubevision.generatesSecret" . -}}
+{{- include (printf "kubevision.%sData" .secret) .ctx | sha256sum -}}
+{{- else -}}
+{{- include "kubevision.clusterSecretChecksum" (dict "ctx" .ctx "name" (include (printf "kubevision.%sSecret" .secret) .ctx)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+"true" when this release makes the Secret itself: the Secret's template renders on this and
+the checksums above read it, so the two cannot disagree. Otherwise the plant brings the Secret
+(existingSecret, external MongoDB) or nothing reads it.
+(dict "ctx" $ "secret" "credentials"|"mongodb"|"admin")
+*/}}
+{{- define "kubevision.generatesSecret" -}}
+{{- $v := .ctx.Values -}}
 {{- if eq .secret "credentials" -}}
-{{- if $ctx.Values.serviceCredential.existingSecret -}}
-{{- include "kubevision.clusterSecretChecksum" (dict "ctx" $ctx "name" $ctx.Values.serviceCredential.existingSecret) -}}
-{{- else -}}
-{{- include "kubevision.credentialsData" $ctx | sha256sum -}}
-{{- end -}}
+{{- if and (or $v.auth.enabled $v.face.enabled) (not $v.serviceCredential.existingSecret) }}true{{ end -}}
 {{- else if eq .secret "mongodb" -}}
-{{- if and (eq $ctx.Values.mongodb.mode "bundled") (not $ctx.Values.mongodb.auth.existingSecret) -}}
-{{- include "kubevision.mongodbData" $ctx | sha256sum -}}
-{{- else -}}
-{{- include "kubevision.clusterSecretChecksum" (dict "ctx" $ctx "name" (include "kubevision.mongodbSecret" $ctx)) -}}
-{{- end -}}
+{{- if and (eq $v.mongodb.mode "bundled") (not $v.mongodb.auth.existingSecret) }}true{{ end -}}
 {{- else if eq .secret "admin" -}}
-{{- include "kubevision.adminSetupData" $ctx | sha256sum -}}
+{{- if $v.auth.enabled }}true{{ end -}}
 {{- else -}}
-{{- fail (printf "kubevision.secretChecksum: unknown secret %q" .secret) -}}
+{{- fail (printf "kubevision.generatesSecret: unknown secret %q" .secret) -}}
 {{- end -}}
 {{- end -}}
 
 {{- define "kubevision.clusterSecretChecksum" -}}
 {{- with lookup "v1" "Secret" .ctx.Release.Namespace .name }}{{ toJson .data | sha256sum }}{{ end -}}
+{{- end -}}
+
+{{/*
+A Service prefers endpoints in its caller's zone (topology.kubernetes.io/zone, which the plant's
+nodes carry per site: sites.<site>.zone), so a call stays inside a site where both ends run
+there instead of crossing the WAN. trafficDistribution is beta and on by default from
+Kubernetes 1.31 (GA in 1.33); an older API server would drop the unknown field, so it is left
+out there. (the root context)
+*/}}
+{{- define "kubevision.trafficDistribution" -}}
+{{- if semverCompare ">=1.31.0-0" .Capabilities.KubeVersion.Version }}trafficDistribution: PreferClose{{ end -}}
 {{- end -}}
 
 {{/* replicas, unless an autoscaler owns them. (.Values.x) */}}
@@ -181,6 +198,10 @@ false
 {{- .Values.serviceCredential.existingSecret | default (printf "%s-credentials" (include "kubevision.fullname" .)) -}}
 {{- end -}}
 
+{{- define "kubevision.adminSecret" -}}
+{{- printf "%s-admin" (include "kubevision.fullname" .) -}}
+{{- end -}}
+
 {{- define "kubevision.mongodbSecret" -}}
 {{- if eq .Values.mongodb.mode "external" -}}
 {{- .Values.mongodb.external.existingSecret -}}
@@ -219,9 +240,9 @@ render shares, in Helm 3 and 4), so the Secret and the checksums on the pods tha
 {{ $key }}: {{ include "kubevision.stableSecret" (dict "ctx" . "secret" (include "kubevision.credentialsSecret" .) "key" $key "length" 48) }}
 {{- end -}}
 
-{{- define "kubevision.adminSetupData" -}}
+{{- define "kubevision.adminData" -}}
 {{- $key := (include "kubevision.contract" . | fromJson).secretKeys.adminBootstrapToken -}}
-{{ $key }}: {{ include "kubevision.stableSecret" (dict "ctx" . "secret" (printf "%s-admin" (include "kubevision.fullname" .)) "key" $key "length" 32) }}
+{{ $key }}: {{ include "kubevision.stableSecret" (dict "ctx" . "secret" (include "kubevision.adminSecret" .) "key" $key "length" 32) }}
 {{- end -}}
 
 {{- define "kubevision.mongodbData" -}}
@@ -256,6 +277,17 @@ tls:
 
 {{- define "kubevision.ingressHost" -}}
 {{- with .Values.ingress.host }}host: {{ . | quote }}{{ end -}}
+{{- end -}}
+
+{{/*
+Fails the render with one message that lists every problem: the broken rules and the release
+name's problems, so an operator fixes them in one go instead of one per install attempt.
+(dict "ctx" $ "broken" (list "message" ...))
+*/}}
+{{- define "kubevision.failOnProblems" -}}
+{{- with concat (include "kubevision.releaseProblems" .ctx | fromJsonArray) .broken -}}
+{{- fail (printf "this release cannot be installed:\n- %s" (join "\n- " .)) -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
