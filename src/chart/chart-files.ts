@@ -69,7 +69,7 @@ export function chartContent(c: ChartSpec): ChartContent {
   body.set('questions.yaml', toHelmYaml({ questions: renderQuestions(c.root, c.defaults, c.rules) }));
   body.set('app-readme.md', `# ${c.title}\n\n${c.intro}\n`);
   body.set('README.md', chartReadme({ chartName: c.name, title: c.title, intro: c.intro, root: c.root, defaults: c.defaults }));
-  body.set('templates/NOTES.txt', notesTxt);
+  body.set('templates/NOTES.txt', notesTxt());
   for (const [name, text] of c.templates) body.set(`templates/${name}`, text);
   const capacity = requestedCapacity(c.defaults);
   const p = project();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Group } from '../params/dsl.ts';
 import { formatTaint, SITES, siteTitle } from '../placement/sites.ts';
 import { renderParameterTable } from './files/readme-table.ts';
@@ -128,23 +129,5 @@ wrong value fails the install with a message that names it.
 ${renderParameterTable(r.root, r.defaults)}`;
 }
 
-export const notesTxt = `KubeVision {{ .Chart.AppVersion }} is installed as {{ .Release.Name }} in {{ .Release.Namespace }}.
-
-{{- if and .Values.ingress.enabled .Values.frontend.enabled }}
-Dashboard: {{ if .Values.ingress.tls.enabled }}https{{ else }}http{{ end }}://{{ .Values.ingress.host | default "<any host routed by the ingress controller>" }}/
-{{- else if .Values.frontend.enabled }}
-Dashboard (no Ingress): kubectl -n {{ .Release.Namespace }} port-forward svc/{{ include "kubevision.fullname" . }}-frontend 8080:8080
-{{- end }}
-
-Where the workloads run:
-{{- range $name := list "frontend" "auth" "face" }}
-{{- $svc := index $.Values $name }}
-{{- if $svc.enabled }}
-  {{ $name }}: {{ $svc.placement }}{{ if and (eq $name "face") (eq $svc.compute "gpu") }} (GPU){{ end }}
-{{- end }}
-{{- end }}
-  mongodb: {{ if eq .Values.mongodb.mode "bundled" }}{{ .Values.mongodb.placement }} (bundled){{ else }}external{{ end }}
-
-Pods stay Pending if no node matches: check node labels and taints with
-  kubectl get nodes --show-labels
-`;
+/** The notes helm prints after an install: a Go template of its own, src/chart/NOTES.txt. */
+export const notesTxt = (): string => readFileSync(new URL('./NOTES.txt', import.meta.url), 'utf8');
