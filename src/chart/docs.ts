@@ -68,6 +68,9 @@ with placement's node affinity; tolerations are placement's, then the global one
 service's; preferred node affinity, pod affinity and anti-affinity are the service's or else
 the global ones. Required node affinity is refused: Kubernetes ORs its terms, so a term of
 yours would widen placement instead of narrowing it. Require more labels with nodeSelector.
+Rancher's form asks for the node labels and the PriorityClass in its last group, *Advanced
+scheduling*; tolerations and affinity are set in the values (Rancher's YAML editor), since
+the form's YAML field would hand the chart text instead of a list.
 
 ## When the WAN link drops
 

@@ -28,7 +28,7 @@ export const values = group('KubeVision', {
       format: optional(formats.resourceName),
       question: { label: 'StorageClass', group: 'Database', type: 'storageclass', showIf: eq('mongodb.mode', 'bundled') },
     }),
-    ...schedulingExtras("every workload's"),
+    ...schedulingExtras({ whose: "every workload's", label: 'All workloads' }),
     ...consumerGlobals,
   }, { open: 'a parent chart passes its own globals to KubeVision as a subchart' }),
   sites: group('Node sites of the plant: how on-premise and cloud nodes are labelled and tainted', {
@@ -121,7 +121,7 @@ export const values = group('KubeVision', {
       question: { label: 'Database', group: 'Database' },
     }),
     placement: placementParam('mongodb', 'MongoDB', 'onprem'),
-    ...schedulingExtras("the bundled MongoDB's"),
+    ...schedulingExtras({ whose: "the bundled MongoDB's", label: 'MongoDB', showIf: eq('mongodb.mode', 'bundled') }),
     image: imageParams('mongodb', 'MongoDB', 'library/mongo', '7.0.14'),
     resources: resourceParams('MongoDB', { cpu: '250m', memory: '512Mi', cpuLimit: '', memoryLimit: '1Gi' }),
     persistence: group('The data volume of the bundled MongoDB', {

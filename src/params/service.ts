@@ -90,7 +90,7 @@ export function appService<E extends Record<string, Param> = Record<never, Param
       maxUnavailable: int(1, 'Pods that may be down at once during voluntary disruptions', { min: 1, max: 50 }),
     }),
     podAnnotations: map({}, 'Extra annotations on the pods (at most 256 KiB in all)', { keys: formats.annotationKey }),
-    ...schedulingExtras(`the ${s.title}'s`),
+    ...schedulingExtras({ whose: `the ${s.title}'s`, label: s.title, showIf: enabled }),
     ...(s.extra as E),
   });
 }

@@ -1,4 +1,8 @@
 import { json, map, str } from '../params/dsl.ts';
+import type { Expr } from '../params/expr.ts';
+
+/** The form's group for them, shown last. */
+export const ADVANCED = 'Advanced scheduling';
 import { formatSchema, formats, optional } from '../params/patterns.ts';
 
 /**
@@ -62,12 +66,21 @@ const affinitySchema = {
   },
 };
 
-export function schedulingExtras(whose: string) {
+/**
+ * The values, for `global` or one workload. The form asks for the PriorityClass and the node
+ * labels in its last group; tolerations and affinity only in values (Rancher's yaml question
+ * stores its text as a string: shell/components/Questions/Yaml.vue passes no as-object to
+ * YamlEditor, which then emits text; these typed values would refuse it).
+ */
+export function schedulingExtras(o: { whose: string; label: string; showIf?: Expr }) {
+  const { whose } = o;
+  const question = (label: string) => ({ label: `${o.label}: ${label}`, group: ADVANCED, ...(o.showIf ? { showIf: o.showIf } : {}) });
   return {
     priorityClassName: str('', `PriorityClass of ${whose} pods (the plant's own, which must exist), so they keep their place when a node restarts short of room; empty: the global one, else the cluster default`, {
       format: optional(formats.resourceName),
+      question: question('PriorityClass'),
     }),
-    nodeSelector: map({}, `Node labels ${whose} pods also require, beside placement's (ANDed with it)`, { keys: formats.labelKey }),
+    nodeSelector: map({}, `Node labels ${whose} pods also require, beside placement's (ANDed with it)`, { keys: formats.labelKey, question: question('node labels required') }),
     tolerations: json<Toleration[]>([], `Tolerations ${whose} pods also carry, beside placement's`, 'list', tolerationSchema),
     affinity: json<Affinity>(
       {},

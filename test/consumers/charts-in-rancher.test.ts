@@ -65,6 +65,28 @@ describe.each(catalogs)('$chart from catalog/$catalog: a new install through Ran
     expect(r.code, r.stderr).toBe(0);
     expect(r.objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'frontend')?.spec?.replicas).toBe(5);
   });
+
+  it('keeps the advanced scheduling answers: node labels from the key-value editor (an object) and a PriorityClass', async () => {
+    const c = newest();
+    const sent = rancherInstall(
+      c,
+      (_values, form) => {
+        // QuestionMap.vue's KeyValue emits the map as an object; a string answer is a text field's.
+        answer(form!, 'global.nodeSelector', { 'plant.example/line': '7' });
+        answer(form!, 'global.priorityClassName', 'plant-high');
+      },
+      CLUSTER,
+      { dialect: 'head' },
+    );
+    expect(sent.values).toMatchObject({ global: { nodeSelector: { 'plant.example/line': '7' }, priorityClassName: 'plant-high' } });
+    const r = await renderWith(c.dir, sent.releaseName, sent.namespace, sent.values, tempDir('render'));
+    expect(r.code, r.stderr).toBe(0);
+    for (const w of r.objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')) {
+      const pod = (w.spec as { template: { spec: { nodeSelector?: unknown; priorityClassName?: string } } }).template.spec;
+      expect(pod.nodeSelector, w.metadata.name).toEqual({ 'plant.example/line': '7' });
+      expect(pod.priorityClassName).toBe('plant-high');
+    }
+  });
 });
 
 describe.each(catalogs)('$chart from catalog/$catalog: upgrades through Rancher from every published version', ({ catalog, chart }) => {

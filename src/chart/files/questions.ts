@@ -2,6 +2,7 @@ import type { Group, Leaf } from '../../params/dsl.ts';
 import { leaves } from '../../params/dsl.ts';
 import { evaluate, getPath, pathsOf, setPath, toShowIf, type Expr, type Scalar } from '../../params/expr.ts';
 import type { Rule } from '../../params/rules.ts';
+import { ADVANCED } from '../../placement/extras.ts';
 
 /** One entry of Rancher's questions.yaml, with only documented fields. */
 export interface RancherQuestion {
@@ -24,7 +25,7 @@ export interface RancherQuestion {
 }
 
 /** The form's tabs in this order: where each service runs comes first. */
-export const GROUP_ORDER = ['Placement', 'Scaling', 'Database', 'Ingress', 'Security', 'Images', 'Sites'];
+export const GROUP_ORDER = ['Placement', 'Scaling', 'Database', 'Ingress', 'Security', 'Images', 'Sites', ADVANCED];
 
 const typeOf = (p: Leaf): string => {
   switch (p.kind) {
@@ -36,6 +37,9 @@ const typeOf = (p: Leaf): string => {
       return 'boolean';
     case 'enum':
       return 'enum';
+    case 'map':
+      // Rancher's key-value editor (shell/components/Questions/QuestionMap.vue): it emits an object.
+      return 'map[string]';
     default:
       throw new Error(`a ${p.kind} value cannot be a question: Rancher's form has no input for it`);
   }
