@@ -41,6 +41,11 @@ export function linkOrWrite(source: string, target: string, data: Buffer): void 
   else writeFileSync(target, data);
 }
 
+/** Every file below `dir`, by its path relative to it. */
+export function readTree(dir: string): Map<string, Buffer> {
+  return new Map(filesBelow(dir).map((f) => [f, readFileSync(path.join(dir, f))]));
+}
+
 function filesBelow(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())

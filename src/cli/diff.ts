@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -9,9 +9,9 @@ import { helmOk } from '../helm/run.ts';
 import type { Model } from '../model.ts';
 import { plantChartName } from '../pipeline/charts.ts';
 import { plantChartContent } from '../pipeline/plant-content.ts';
-import { parseManifests, type K8sObject } from '../plan/render.ts';
+import { parseManifests, withoutGenerated, type K8sObject } from '../plan/render.ts';
 import type { Plant } from '../plant/load.ts';
-import { writeTree } from '../tree.ts';
+import { readTree, writeTree } from '../tree.ts';
 
 /** What a rebuild of one plant would change in its published chart (charts/kubevision-<plant>/). */
 export interface PlantDiff {
@@ -28,30 +28,11 @@ export interface PlantDiff {
 
 const NAMESPACE = 'kubevision';
 
-function readTree(dir: string, at = ''): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  for (const e of readdirSync(path.join(dir, at), { withFileTypes: true })) {
-    const rel = at ? `${at}/${e.name}` : e.name;
-    if (statSync(path.join(dir, rel)).isDirectory()) for (const [k, v] of readTree(dir, rel)) out.set(k, v);
-    else out.set(rel, readFileSync(path.join(dir, rel)));
-  }
-  return out;
-}
 
 async function render(dir: string): Promise<K8sObject[]> {
-  return masked(parseManifests(await helmOk(['template', 'kubevision', dir, '--namespace', NAMESPACE])));
+  return withoutGenerated(parseManifests(await helmOk(['template', 'kubevision', dir, '--namespace', NAMESPACE])));
 }
 
-/** Random per render: generated Secrets' data and the checksums of them in pod annotations. */
-function masked(objs: K8sObject[]): K8sObject[] {
-  return objs.map((o) => {
-    const copy = structuredClone(o);
-    if (copy.kind === 'Secret' && copy.data) copy.data = Object.fromEntries(Object.keys(copy.data as object).map((k) => [k, '<generated>']));
-    const annotations = (copy.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template?.metadata?.annotations;
-    for (const k of Object.keys(annotations ?? {})) if (k.startsWith('checksum/')) annotations![k] = '<sha256>';
-    return copy;
-  });
-}
 
 const idOf = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
 

@@ -1,7 +1,6 @@
 import YAML from 'yaml';
 import { renderQuestions, type RancherQuestion } from '../chart/files/questions.ts';
 import type { Model } from '../model.ts';
-import { setPath } from '../params/expr.ts';
 import type { KubeVisionValues } from '../params/kubevision.ts';
 import type { Plant } from '../plant/load.ts';
 import { coalesce } from '../plant/merge.ts';
@@ -53,9 +52,11 @@ export function withAnswers(model: Model, plant: Plant, answers: FormAnswer[]): 
       problems.push(`--set ${key}=${String(value)}: ${plant.id}'s form offers ${q.options.join(', ')}`);
       continue;
     }
+    // Nested answers of one parent share it: global.nodeSelector and global.priorityClassName.
+    const keys = key.split('.');
     let at = set;
-    for (const k of key.split('.').slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
-    setPath(set, key, value);
+    for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+    at[keys.at(-1)!] = value;
   }
   if (problems.length) throw new CliError(problems.join('\n'));
   const values = coalesce(plant.values as unknown as Record<string, unknown>, set);

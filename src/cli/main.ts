@@ -29,6 +29,11 @@ const shown = (p: string) => path.relative(process.cwd(), p) || '.';
  * for every command.
  */
 function plantsNamed(model: Model, valuesDir: string, ids: string[]): Plant[] {
+  requireKnown(valuesDir, ids);
+  return loadPlants(model, valuesDir, ids);
+}
+
+function requireKnown(valuesDir: string, ids: string[]): void {
   const known = plantFiles(valuesDir).map((f) => f.id);
   const unknown = ids.filter((id) => !known.includes(id));
   if (unknown.length) {
@@ -36,7 +41,6 @@ function plantsNamed(model: Model, valuesDir: string, ids: string[]): Plant[] {
       unknown.map((id) => `unknown plant "${id}": there is no ${path.join(valuesDir, `${id}.yaml`)}`).join('\n') + ` (plants: ${known.join(', ')})`,
     );
   }
-  return loadPlants(model, valuesDir, ids);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -50,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
     case 'build': {
       const started = performance.now();
       const signer = signerFromEnv();
-      if (args.length) plantsNamed(buildModel(), valuesDir, args);
+      // Only the names: build loads and validates the plants itself.
+      requireKnown(valuesDir, args);
       const progress = process.stderr.isTTY || args.length !== 1;
       const result = await build({
         projectRoot,
@@ -86,9 +91,9 @@ async function main(argv: string[]): Promise<number> {
         console.log(JSON.stringify({ plant: { id: p.id, displayName: p.displayName, file: p.file }, answers: Object.fromEntries(answers.map((a) => [a.key, a.value])), mongodb: p.values.mongodb.mode, ...rest }, null, 2));
         return 0;
       }
-      const note = answers.length ? [`With form answers (not written anywhere): ${answers.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(', ')}`, ''] : [];
       const [head, ...body] = formatPlan(plan).split('\n');
-      console.log([head, ...(note.length ? ['', ...note.slice(0, 1)] : []), ...body].join('\n'));
+      const note = answers.length ? ['', `With form answers (not written anywhere): ${answers.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(', ')}`] : [];
+      console.log([head, ...note, ...body].join('\n'));
       return 0;
     }
     case 'diff': {

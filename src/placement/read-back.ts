@@ -12,6 +12,7 @@ interface Toleration {
   operator?: string;
   value?: string;
   effect?: string;
+  tolerationSeconds?: number;
 }
 interface PodSpec {
   affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions?: MatchExpression[] }[] } } };

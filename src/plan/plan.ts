@@ -97,8 +97,7 @@ const OUTAGE_TAINTS = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not
 function outageOf(w: WorkloadPlacement): string {
   const t = w.tolerations.find((x) => x.key === OUTAGE_TAINTS[0] && x.effect === 'NoExecute');
   if (!t) return 'evicted after 300s';
-  const seconds = (t as { tolerationSeconds?: number }).tolerationSeconds;
-  return seconds ? `stay ${seconds}s` : 'stay';
+  return t.tolerationSeconds ? `stay ${t.tolerationSeconds}s` : 'stay';
 }
 
 

@@ -36,3 +36,20 @@ export function parseManifests(text: string): K8sObject[] {
     .map((d) => d.toJS() as K8sObject | null)
     .filter((o): o is K8sObject => o !== null && typeof o === 'object');
 }
+
+/**
+ * Objects as two renders of the same release agree on them without a cluster: generated
+ * Secret values are random under `helm template` (only `lookup` in a cluster keeps them),
+ * and so are the pods' checksums of them (test/chart/checksums.test.ts checks both with one).
+ */
+export function withoutGenerated(objs: K8sObject[]): K8sObject[] {
+  return objs.map((o) => {
+    if (o.kind === 'Secret') return { ...o, data: Object.fromEntries(Object.keys((o.data as Record<string, string>) ?? {}).sort().map((k) => [k, '<generated>'])) };
+    const pod = (o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template?.metadata;
+    if (!pod?.annotations || !Object.keys(pod.annotations).some((k) => k.startsWith('checksum/'))) return o;
+    const copy = structuredClone(o);
+    const annotations = (copy.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+    for (const k of Object.keys(annotations)) if (k.startsWith('checksum/')) annotations[k] = '<sha256>';
+    return copy;
+  });
+}
