@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { APP_UID, HTTP_PORT, MANAGEMENT_PORT, env } from '../../../apps/shared/contract.ts';
-import { Naming, templaterOf } from './context.ts';
+import { Naming, runs, templaterOf } from './context.ts';
 import { helmObject, typed } from './objects.ts';
 import { httpPort, httpProbes, image, managementPort, podTemplate, type ChartSecret } from './pod.ts';
 import { call, include, lit, ref, root, type Go } from '../go.ts';
@@ -34,7 +34,7 @@ export class AppService extends Construct {
     const t = templaterOf(this);
     const key = props.component;
     const naming = new Naming(t, key);
-    const enabled = ref(`${key}.enabled`);
+    const enabled = runs(key);
     const gpu = props.gpu ?? lit(false);
 
     const sa = new k8s.KubeServiceAccount(this, 'serviceaccount', {

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { include, lit, release, root } from '../go.ts';
+import { call, include, lit, ref, release, root, type Go } from '../go.ts';
+import type { Workload } from '../../params/kubevision.ts';
 import type { Templater } from '../template.ts';
 
 /** The chart every KubeVision construct lives in: it carries the templater. */
@@ -22,6 +23,9 @@ export function fullnameOf(release: string): string {
   const name = release.includes('kubevision') ? release : `${release}-kubevision`;
   return name.slice(0, 50).replace(/-+$/, '');
 }
+
+/** True when the workload runs: its `enabled`, or for MongoDB the bundled mode. */
+export const runs = (workload: Workload): Go => (workload === 'mongodb' ? call('eq', ref('mongodb.mode'), lit('bundled')) : ref(`${workload}.enabled`));
 
 /** Every workload's objects are named fullname-component. */
 export const componentName = (fullname: string, component: string) => `${fullname}-${component}`;

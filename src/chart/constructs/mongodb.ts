@@ -1,11 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { MONGODB_PORT, MONGODB_UID, secretKeys } from '../../../apps/shared/contract.ts';
-import { Naming, templaterOf } from './context.ts';
+import { Naming, runs, templaterOf } from './context.ts';
 import { generatedSecret } from './credentials.ts';
 import { helmObject, typed } from './objects.ts';
 import { image, podTemplate } from './pod.ts';
-import { call, include, lit, ref, root } from '../go.ts';
+import { include, ref, root } from '../go.ts';
 
 /** The bundled MongoDB's container and its root user (operations docs exec into it). */
 export const MONGODB_CONTAINER = 'mongodb';
@@ -97,7 +97,6 @@ export class MongoDb extends Construct {
       },
     });
 
-    const bundled = call('eq', ref('mongodb.mode'), lit('bundled'));
-    for (const obj of [sa, service, statefulSet]) t.renderIf(obj, bundled);
+    for (const obj of [sa, service, statefulSet]) t.renderIf(obj, runs('mongodb'));
   }
 }

@@ -1,13 +1,12 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { callersOf } from '../../placement/calls.ts';
-import { Naming, templaterOf } from './context.ts';
-import { call, lit, ref } from '../go.ts';
-
-type Component = 'frontend' | 'auth' | 'face' | 'mongodb';
+import { Naming, runs, templaterOf } from './context.ts';
+import { call, ref } from '../go.ts';
+import type { Workload } from '../../params/kubevision.ts';
 
 /** The named container port each workload serves its callers on (src/placement/calls.ts says who they are). */
-const SERVES: Record<Component, string> = { frontend: 'http', auth: 'http', face: 'http', mongodb: 'mongodb' };
+const SERVES: Record<Workload, string> = { frontend: 'http', auth: 'http', face: 'http', mongodb: 'mongodb' };
 
 /**
  * Ingress NetworkPolicies: each workload accepts connections only from the workloads
@@ -18,7 +17,7 @@ export class NetworkPolicies extends Construct {
   constructor(scope: Construct) {
     super(scope, 'networkpolicy');
     const t = templaterOf(this);
-    for (const [component, portName] of Object.entries(SERVES) as [Component, string][]) {
+    for (const [component, portName] of Object.entries(SERVES) as [Workload, string][]) {
       const from = callersOf(component);
       const naming = new Naming(t, component);
       const policy = new k8s.KubeNetworkPolicy(this, component, {
@@ -38,8 +37,7 @@ export class NetworkPolicies extends Construct {
           ],
         },
       });
-      const present = component === 'mongodb' ? call('eq', ref('mongodb.mode'), lit('bundled')) : ref(`${component}.enabled`);
-      t.renderIf(policy, call('and', ref('networkPolicy.enabled'), present));
+      t.renderIf(policy, call('and', ref('networkPolicy.enabled'), runs(component)));
     }
   }
 }
