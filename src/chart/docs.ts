@@ -68,9 +68,15 @@ with placement's node affinity; tolerations are placement's, then the global one
 service's; preferred node affinity, pod affinity and anti-affinity are the service's or else
 the global ones. Required node affinity is refused: Kubernetes ORs its terms, so a term of
 yours would widen placement instead of narrowing it. Require more labels with nodeSelector.
-Rancher's form asks for the node labels and the PriorityClass in its last group, *Advanced
-scheduling*; tolerations and affinity are set in the values (Rancher's YAML editor), since
-the form's YAML field would hand the chart text instead of a list.
+
+Rancher's form asks, in its last group *Advanced scheduling*, for what its inputs hold
+typed: node labels required (\`nodeSelector\`) and preferred (\`preferNodeLabels\`: one
+preferred term of weight 100, global and the service's merged), taints to tolerate written
+as kubectl writes them (\`tolerateTaints\`: \`key[=value][:effect]\`, e.g.
+\`plant.example/line=7:NoSchedule\`; with a value only that value, without an effect every
+effect; they follow the toleration objects), and the PriorityClass. Toleration objects and
+affinity are set in the values (Rancher's YAML editor), since the form's YAML field would
+hand the chart text instead of a list.
 
 ## When the WAN link drops
 

@@ -27,7 +27,7 @@ export const HELPERS = [
   'ingressTls', 'labels', 'mapBytes', 'millicores', 'mongodbData', 'mongodbSecret',
   'mongodbUriKey', 'multiReplica', 'name', 'outage', 'podAnnotations', 'registry', 'releaseProblems',
   'replicas', 'resources', 'scheduling', 'secretChecksum', 'selectorLabels', 'sites',
-  'stableSecret', 'storageClass', 'toleration', 'trafficDistribution',
+  'stableSecret', 'storageClass', 'toleration', 'tolerationOf', 'trafficDistribution',
 ] as const;
 export type Helper = (typeof HELPERS)[number];
 

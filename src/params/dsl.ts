@@ -59,6 +59,7 @@ export interface MapParam extends Base {
   kind: 'map';
   default: Record<string, string>;
   keys?: Format;
+  values?: Format;
 }
 /**
  * A value with structure of its own (a list of tolerations, an affinity): its JSON schema is

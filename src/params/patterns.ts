@@ -53,6 +53,22 @@ export const formats = {
   annotationKey: { ...qualifiedName, name: 'a Kubernetes annotation key (optional DNS prefix and "/", then at most 63 characters)' },
   /** Taint and toleration keys are qualified names too (ValidateTolerations). */
   taintKey: { ...qualifiedName, name: 'a Kubernetes taint key (optional DNS prefix and "/", then at most 63 characters)' },
+  /**
+   * A taint to tolerate, written as kubectl taint writes taints: key[=value][:effect]. Empty is
+   * allowed and ignored: Rancher's list input keeps a row left empty (ArrayList.vue emits
+   * every row, trimmed). With a value the toleration is Equal, without it Exists; without an
+   * effect it tolerates every effect (ValidateTolerations: a key is required unless Exists).
+   */
+  taintToleration: {
+    name: 'a taint as kubectl writes it: key[=value][:effect] (effect NoSchedule, PreferNoSchedule or NoExecute), e.g. plant.example/line=7:NoSchedule',
+    patterns: [
+      `^((${subdomain}/)?${qualifiedNamePart}(=${qualifiedNamePart})?(:(NoSchedule|PreferNoSchedule|NoExecute))?)?$`,
+      '^(([^/=:]{1,253}/)?[^/=:]{1,63}(=[^=:]*)?(:[A-Za-z]+)?)?$',
+    ],
+    maxLength: 253 + 1 + 63 + 1 + 63 + 1 + 16,
+    chars: 'A-Za-z0-9._/=:-',
+    source: 'kubectl taint syntax; IsQualifiedName, IsValidLabelValue (ValidateTolerations)',
+  },
   labelValue: {
     name: 'a Kubernetes label value (at most 63 characters: letters, digits, "-", "_", ".", alphanumeric at both ends)',
     patterns: [`^(${qualifiedNamePart})?$`],

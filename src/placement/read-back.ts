@@ -15,7 +15,12 @@ interface Toleration {
   tolerationSeconds?: number;
 }
 interface PodSpec {
-  affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions?: MatchExpression[] }[] } } };
+  affinity?: {
+    nodeAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions?: MatchExpression[] }[] };
+      preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: { matchExpressions?: MatchExpression[] } }[];
+    };
+  };
   tolerations?: Toleration[];
   nodeSelector?: Record<string, string>;
   runtimeClassName?: string;
@@ -33,6 +38,8 @@ export interface WorkloadPlacement {
   tolerations: Toleration[];
   /** Labels every node must carry on top of a term (the plant's own nodeSelector). */
   nodeSelector: Record<string, string>;
+  /** The preferred node affinity terms (the plant's own), as the scheduler scores them. */
+  preferred: { weight: number; labels: string }[];
   gpus: { resource: string; count: number } | null;
   runtimeClassName: string | null;
   replicas: string;
@@ -40,6 +47,23 @@ export interface WorkloadPlacement {
 
 export function podSpecOf(obj: K8sObject): PodSpec {
   return (obj.spec as { template: { spec: PodSpec } }).template.spec;
+}
+
+/** A node selector expression as kubectl's label selectors write it. */
+function formatExpression(e: MatchExpression): string {
+  const values = e.values ?? [];
+  switch (e.operator) {
+    case 'In':
+      return values.length === 1 ? `${e.key}=${values[0]}` : `${e.key} in (${values.join(', ')})`;
+    case 'NotIn':
+      return `${e.key} notin (${values.join(', ')})`;
+    case 'Exists':
+      return e.key;
+    case 'DoesNotExist':
+      return `!${e.key}`;
+    default:
+      return `${e.key} ${e.operator === 'Gt' ? '>' : '<'} ${values[0] ?? ''}`;
+  }
 }
 
 /** Node labels of a term: only In with one value is generated; anything else is flagged. */
@@ -77,6 +101,10 @@ export function placementsOf(objects: K8sObject[], values: KubeVisionValues): Wo
         sites: siteList,
         tolerations: pod.tolerations ?? [],
         nodeSelector: pod.nodeSelector ?? {},
+        preferred: (pod.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => ({
+          weight: t.weight,
+          labels: (t.preference.matchExpressions ?? []).map(formatExpression).join(', '),
+        })),
         gpus: gpuKey ? { resource: gpuKey, count: Number(limits[gpuKey]) } : null,
         runtimeClassName: pod.runtimeClassName ?? null,
         replicas: hpa ? `${hpa.minReplicas}-${hpa.maxReplicas} (autoscaled)` : String((o.spec as { replicas?: number }).replicas ?? 1),

@@ -116,13 +116,15 @@ export class ValuesValidator {
       if (!param) continue;
       if (i === segments.length) return { param };
       if (param.kind === 'list') return { param, item: param.items };
+      if (param.kind === 'map') return { param, item: param.values };
       return { param };
     }
     return {};
   }
 
   private describe(e: ErrorObject, prefix: string): string {
-    const segments = e.instancePath.split('/').slice(1);
+    // A JSON pointer: '/' inside a key (a label key's prefix) is written ~1, '~' is ~0 (RFC 6901).
+    const segments = e.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
     const path = segments.join('.');
     const key = `${prefix}${path || '(top level)'}`;
     const { param, item } = path ? this.paramAt(segments) : {};

@@ -92,6 +92,55 @@ describe("a plant's own scheduling", () => {
     expect(p.face!.affinity.podAntiAffinity).toEqual({ requiredDuringSchedulingIgnoredDuringExecution: [] });
   });
 
+  it("tolerateTaints (the form's list): kubectl's taint syntax becomes tolerations, after the objects; empty rows are ignored", async () => {
+    const objs = await template(genericChartDir(), [
+      '-f',
+      valuesFile({
+        global: { tolerations: [{ key: 'plant.example/object', operator: 'Exists' }], tolerateTaints: ['plant.example/maintenance', ''] },
+        face: { tolerateTaints: ['plant.example/line=7:NoSchedule', 'dedicated:NoExecute'] },
+      }),
+    ]);
+    const face = pods(objs).face!;
+    expect(face.tolerations!.slice(-4)).toEqual([
+      { key: 'plant.example/object', operator: 'Exists' },
+      { key: 'plant.example/maintenance', operator: 'Exists' },
+      { key: 'plant.example/line', operator: 'Equal', value: '7', effect: 'NoSchedule' },
+      { key: 'dedicated', operator: 'Exists', effect: 'NoExecute' },
+    ]);
+    expect(pods(objs).auth!.tolerations!.at(-1)).toEqual({ key: 'plant.example/maintenance', operator: 'Exists' });
+    // What the scheduler does with them (test/support/scheduler.ts): the line's taint keeps
+    // auth off the node, face tolerates it; a value other than 7 is not tolerated.
+    const tainted = (value: string) =>
+      plantNodes.map((n) => (n.name === 'edge' ? { ...n, taints: [...n.taints, { key: 'plant.example/line', value, effect: 'NoSchedule' as const }] } : n));
+    expect(schedulableOn(workload(objs, 'auth'), tainted('7'))).toEqual(['cloud']);
+    expect(schedulableOn(workload(objs, 'face'), tainted('7'))).toContain('edge');
+    expect(schedulableOn(workload(objs, 'face'), tainted('8'))).not.toContain('edge');
+  });
+
+  it("preferNodeLabels (the form's key-value editor): one preferred term of weight 100, global and the service's merged, after the affinity's own", async () => {
+    const own = [{ weight: 10, preference: { matchExpressions: [{ key: 'plant.example/ssd', operator: 'Exists' }] } }];
+    const p = pods(
+      await template(genericChartDir(), [
+        '-f',
+        valuesFile({
+          global: { preferNodeLabels: { 'plant.example/line': '7', 'plant.example/hall': 'a' } },
+          face: { preferNodeLabels: { 'plant.example/hall': 'b' }, affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: own } } },
+        }),
+      ]),
+    );
+    const term = (hall: string) => ({
+      weight: 100,
+      preference: {
+        matchExpressions: [
+          { key: 'plant.example/hall', operator: 'In', values: [hall] },
+          { key: 'plant.example/line', operator: 'In', values: ['7'] },
+        ],
+      },
+    });
+    expect(p.face!.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([...own, term('b')]);
+    expect(p.auth!.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([term('a')]);
+  });
+
   it('refused, naming the value: required node affinity (it would widen placement), a toleration that Kubernetes refuses', async () => {
     const refused = async (values: unknown) => {
       const r = await helm(['template', 'kv', genericChartDir(), '-f', valuesFile(values)]);
@@ -101,13 +150,22 @@ describe("a plant's own scheduling", () => {
     expect(await refused({ auth: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } } })).toMatch(/auth\.affinity\.nodeAffinity/);
     expect(await refused({ global: { tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] } })).toMatch(/global\.tolerations\.0\.value/);
     expect(await refused({ face: { tolerations: [{ key: 'k', effect: 'NoSchedule', tolerationSeconds: 5 }] } })).toMatch(/face\.tolerations\.0\.effect/);
+    // The form's inputs: a misspelt effect, a second '=', a label value with a space.
+    expect(await refused({ global: { tolerateTaints: ['ok:NoSchedule', 'k=v:NoShedule'] } })).toMatch(/global\.tolerateTaints\.1/);
+    expect(await refused({ auth: { tolerateTaints: ['k=v=w'] } })).toMatch(/auth\.tolerateTaints\.0/);
+    expect(await refused({ face: { preferNodeLabels: { 'plant.example/line': 'line 7' } } })).toMatch(/face\.preferNodeLabels\.plant\.example\/line|face\.preferNodeLabels/);
+    expect(await refused({ global: { nodeSelector: { zone: 'a/b' } } })).toMatch(/global\.nodeSelector/);
+    // The build says the same, with what the value must be.
+    expect(theModel().validator.problems({ ...theModel().defaults, global: { ...theModel().defaults.global, tolerateTaints: ['k=v:NoShedule'] } })).toEqual([
+      'global.tolerateTaints.0: must be a taint as kubectl writes it: key[=value][:effect] (effect NoSchedule, PreferNoSchedule or NoExecute), e.g. plant.example/line=7:NoSchedule (got "k=v:NoShedule")',
+    ]);
   });
 
   it('plan and site reflect them: the labels a node must have, and why a workload does not run on a node', async () => {
     const dir = tempDir('kv-extras-plant-');
     writeFileSync(
       path.join(dir, 'line-seven.yaml'),
-      'plant:\n  displayName: Line Seven\nvalues:\n  global:\n    nodeSelector:\n      plant.example/line: "7"\n  auth:\n    nodeSelector:\n      plant.example/zone: office\n',
+      'plant:\n  displayName: Line Seven\nvalues:\n  global:\n    nodeSelector:\n      plant.example/line: "7"\n    tolerateTaints: ["plant.example/line=7:NoSchedule"]\n  auth:\n    nodeSelector:\n      plant.example/zone: office\n    preferNodeLabels:\n      plant.example/hall: b\n',
     );
     const model = theModel();
     const [plant] = loadPlants(model, dir);
@@ -118,6 +176,9 @@ describe("a plant's own scheduling", () => {
       { 'kubevision.io/site': 'cloud', 'plant.example/line': '7', 'plant.example/zone': 'office' },
     ]);
     expect(formatPlan(plan)).toContain('plant.example/zone=office');
+    expect(auth.preferred).toEqual([{ weight: 100, labels: 'plant.example/hall=b' }]);
+    expect(formatPlan(plan)).toMatch(/tolerates .*plant\.example\/line=7:NoSchedule/);
+    expect(formatPlan(plan)).toContain('prefers plant.example/hall=b (weight 100)');
     const report = siteReport(siteNode(plant!, 'cloud', false), plan);
     expect(report.labels).toEqual({ 'kubevision.io/site': 'cloud', 'topology.kubernetes.io/zone': 'cloud', 'plant.example/line': '7' });
     expect(report.workloads.find((w) => w.component === 'frontend')).toMatchObject({ runs: true });

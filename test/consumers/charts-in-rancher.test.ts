@@ -66,13 +66,18 @@ describe.each(catalogs)('$chart from catalog/$catalog: a new install through Ran
     expect(r.objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'frontend')?.spec?.replicas).toBe(5);
   });
 
-  it('keeps the advanced scheduling answers: node labels from the key-value editor (an object) and a PriorityClass', async () => {
+  it('keeps the advanced scheduling answers: node labels required and preferred (key-value editor: objects), taints (list input: strings), a PriorityClass', async () => {
     const c = newest();
     const sent = rancherInstall(
       c,
       (_values, form) => {
+        const types = Object.fromEntries(form!.questions.map((q) => [q.variable, q.type]));
+        expect(types).toMatchObject({ 'global.nodeSelector': 'map[string]', 'global.preferNodeLabels': 'map[string]', 'global.tolerateTaints': 'array[string]' });
         // QuestionMap.vue's KeyValue emits the map as an object; a string answer is a text field's.
         answer(form!, 'global.nodeSelector', { 'plant.example/line': '7' });
+        answer(form!, 'face.preferNodeLabels', { 'plant.example/hall': 'b' });
+        // Array.vue's ArrayList emits every row trimmed, a row left empty included.
+        answer(form!, 'global.tolerateTaints', ['plant.example/line=7:NoSchedule', '']);
         answer(form!, 'global.priorityClassName', 'plant-high');
       },
       CLUSTER,
@@ -81,10 +86,16 @@ describe.each(catalogs)('$chart from catalog/$catalog: a new install through Ran
     expect(sent.values).toMatchObject({ global: { nodeSelector: { 'plant.example/line': '7' }, priorityClassName: 'plant-high' } });
     const r = await renderWith(c.dir, sent.releaseName, sent.namespace, sent.values, tempDir('render'));
     expect(r.code, r.stderr).toBe(0);
+    type Spec = { nodeSelector?: unknown; priorityClassName?: string; tolerations: unknown[]; affinity: { nodeAffinity: Record<string, unknown> } };
     for (const w of r.objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')) {
-      const pod = (w.spec as { template: { spec: { nodeSelector?: unknown; priorityClassName?: string } } }).template.spec;
+      const pod = (w.spec as { template: { spec: Spec } }).template.spec;
       expect(pod.nodeSelector, w.metadata.name).toEqual({ 'plant.example/line': '7' });
       expect(pod.priorityClassName).toBe('plant-high');
+      expect(pod.tolerations.at(-1)).toEqual({ key: 'plant.example/line', operator: 'Equal', value: '7', effect: 'NoSchedule' });
+      const preferred = pod.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution;
+      if (w.metadata.labels?.['app.kubernetes.io/component'] === 'face') {
+        expect(preferred).toEqual([{ weight: 100, preference: { matchExpressions: [{ key: 'plant.example/hall', operator: 'In', values: ['b'] }] } }]);
+      } else expect(preferred).toBeUndefined();
     }
   });
 });

@@ -37,6 +37,10 @@ const typeOf = (p: Leaf): string => {
       return 'boolean';
     case 'enum':
       return 'enum';
+    case 'list':
+      // Rancher's list input (shell/components/Questions/Array.vue, form/ArrayList.vue): it
+      // emits an array of the rows' strings, trimmed, empty rows included.
+      return 'array[string]';
     case 'map':
       // Rancher's key-value editor (shell/components/Questions/QuestionMap.vue): it emits an object.
       return 'map[string]';

@@ -65,7 +65,7 @@ function schemaOf(p: Param, def: unknown): JsonSchema {
         type: 'object',
         default: def,
         ...(p.keys && { propertyNames: formatSchema(p.keys) }),
-        additionalProperties: { type: 'string' },
+        additionalProperties: { type: 'string', ...(p.values && formatSchema(p.values)) },
       };
     case 'json':
       return { ...base, ...p.schema, default: def };
