@@ -160,6 +160,12 @@ export const values = group('KubeVision', {
       question: { label: 'Hostname', group: 'Ingress', type: 'hostname', showIf: isTrue('ingress.enabled') },
     }),
     annotations: map({}, 'Extra annotations on the Ingress (at most 256 KiB in all)', { keys: formats.annotationKey }),
+    controllerSite: oneOf(
+      ['unknown', 'onprem', 'cloud'],
+      'unknown',
+      "Where the cluster's Ingress controller runs (the cluster's choice, not this chart's; k3s runs Traefik in kube-system wherever it schedules): kubevision plan then says whether users reach the dashboard over the WAN, and an autonomous site refuses a controller on the other site",
+      { question: { label: 'Ingress controller runs on', group: 'Ingress', showIf: isTrue('ingress.enabled') } },
+    ),
     tls: group('TLS for the dashboard', {
       enabled: bool(false, 'Serve the dashboard over HTTPS', {
         question: { label: 'HTTPS', group: 'Ingress', showIf: isTrue('ingress.enabled') },

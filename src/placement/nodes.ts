@@ -190,6 +190,13 @@ function outageAdvice(plant: Plant, site: Site): SiteReport['outage'] {
     );
     if (sitesOf(plant)[other].enabled) {
       advice.push(`An agent cut off from its servers starts no new pod and none after a reboot (k3s-io/k3s#1686): the ${siteTitle[other]} nodes, not these, lose their servers when the link drops.`);
+      const ingress = plant.values.ingress;
+      if (ingress.enabled && ingress.controllerSite !== site) {
+        // The autonomy rule refuses the other site; unknown is allowed, so say what it needs.
+        advice.push(
+          `Users reach the dashboard through the cluster's Ingress controller: run it on these nodes too (k3s: a HelmChartConfig for traefik whose nodeSelector and tolerations are this site's) and declare it with ingress.controllerSite: ${site}.`,
+        );
+      }
     }
   } else if (sitesOf(plant)[other].enabled) {
     advice.push(

@@ -11,7 +11,12 @@ import { SITES, siteTitle } from './sites.ts';
 const enabled = (w: string): Expr => (w === 'mongodb' ? eq('mongodb.mode', 'bundled') : isTrue(`${w}.enabled`));
 
 export function placementRules(): Rule[] {
-  return WORKLOADS.flatMap((w) => [
+  const controller = SITES.map((site) => ({
+    key: 'ingress.controllerSite',
+    broken: and(isTrue('ingress.enabled'), eq('ingress.controllerSite', site), isFalse(`sites.${site}.enabled`)),
+    message: `ingress.controllerSite is ${site} but sites.${site}.enabled is false: the plant has no ${siteTitle[site]} nodes`,
+  }));
+  return [...controller, ...WORKLOADS.flatMap((w) => [
     ...SITES.map((site) => ({
       key: `${w}.placement`,
       broken: and(enabled(w), eq(`${w}.placement`, site), isFalse(`sites.${site}.enabled`)),
@@ -22,7 +27,7 @@ export function placementRules(): Rule[] {
       broken: and(enabled(w), isFalse('sites.onprem.enabled'), isFalse('sites.cloud.enabled')),
       message: `${w}.placement: the plant has no site at all (sites.onprem.enabled and sites.cloud.enabled are false)`,
     },
-  ]);
+  ])];
 }
 
 export function gpuRules(): Rule[] {
@@ -50,6 +55,11 @@ export function gpuRules(): Rule[] {
  */
 export function autonomyRules(): Rule[] {
   return SITES.flatMap((site) => [
+    {
+      key: 'ingress.controllerSite',
+      broken: and(isTrue(`sites.${site}.autonomous`), isTrue('ingress.enabled'), eq('ingress.controllerSite', SITES.find((s) => s !== site)!)),
+      message: `ingress.controllerSite is ${SITES.find((s) => s !== site)} but sites.${site}.autonomous is true: users on the ${siteTitle[site]} site reach the dashboard through the Ingress controller, so it must run there too; run it on ${siteTitle[site]} nodes and set ingress.controllerSite to ${site}`,
+    },
     {
       key: `sites.${site}.autonomous`,
       broken: and(isTrue(`sites.${site}.autonomous`), isFalse(`sites.${site}.enabled`)),

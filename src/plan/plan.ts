@@ -16,18 +16,18 @@ export interface Plan {
 
 /** One call of src/placement/calls.ts and whether the WAN lies between its two ends. */
 export interface CallAcross extends Call {
-  /** local: both ends on one site; crosses: always over the WAN; may: either end may run on both sites; external: to the plant's own MongoDB, outside the cluster; unknown: the Ingress controller is the cluster's. */
+  /** local: both ends on one site; crosses: always over the WAN; may: either end may run on both sites; external: to the plant's own MongoDB, outside the cluster; unknown: where the cluster's Ingress controller runs is not declared (ingress.controllerSite). */
   path: 'local' | 'crosses' | 'may' | 'external' | 'unknown';
   fromSites: Site[];
   toSites: Site[];
 }
 
-function across(call: Call, workloads: WorkloadPlacement[], externalDb: boolean): CallAcross | null {
-  const sitesOf = (w: string) => workloads.find((x) => x.component === w)?.sites;
+function across(call: Call, workloads: WorkloadPlacement[], externalDb: boolean, controller: Site | 'unknown'): CallAcross | null {
+  const sitesOf = (w: string) => (w === 'ingress' ? (controller === 'unknown' ? undefined : [controller]) : workloads.find((x) => x.component === w)?.sites);
   const to = sitesOf(call.to);
   if (call.to === 'mongodb' && externalDb) return { ...call, path: 'external', fromSites: sitesOf(call.from) ?? [], toSites: [] };
   if (!to) return null;
-  if (call.from === 'ingress') return { ...call, path: 'unknown', fromSites: [], toSites: to };
+  if (call.from === 'ingress' && controller === 'unknown') return { ...call, path: 'unknown', fromSites: [], toSites: to };
   const from = sitesOf(call.from);
   if (!from) return null;
   const path = from.length === 1 && to.length === 1 ? (from[0] === to[0] ? 'local' : 'crosses') : 'may';
@@ -45,7 +45,8 @@ export async function planPlant(model: Model, plant: Plant): Promise<Plan> {
   }
   const workloads = placementsOf(objects, plant.values);
   const externalDb = plant.values.mongodb.mode === 'external';
-  const calls = CALLS.map((c) => across(c, workloads, externalDb)).filter((c): c is CallAcross => c !== null);
+  const controller = plant.values.ingress.controllerSite;
+  const calls = CALLS.map((c) => across(c, workloads, externalDb, controller)).filter((c): c is CallAcross => c !== null);
   return { plant, workloads, ingress, calls };
 }
 
@@ -77,7 +78,7 @@ export function formatPlan(p: Plan): string {
 
 /** The node labels each workload requires and the taints it tolerates, wrapped to 100 columns. */
 function formatNodes(p: Plan): string[] {
-  const lines = ['Nodes each service needs (node labels it requires; taints it tolerates):'];
+  const lines = ['Nodes each service needs (node labels it requires; taints it tolerates; labels it prefers):'];
   const width = Math.max(...p.workloads.map((w) => w.component.length)) + 2;
   const indent = ''.padEnd(width + 2);
   for (const w of p.workloads) {
@@ -86,6 +87,8 @@ function formatNodes(p: Plan): string[] {
     const [first, ...rest] = wrap(needs, 100 - indent.length);
     lines.push(`  ${w.component.padEnd(width)}${first}`, ...rest.map((l) => `${indent}${l}`));
     if (tolerates) lines.push(...wrap(`tolerates ${tolerates}`, 100 - indent.length).map((l) => `${indent}${l}`));
+    const prefers = w.preferred.map((t) => `${t.labels} (weight ${t.weight})`).join('; ');
+    if (prefers) lines.push(...wrap(`prefers ${prefers}`, 100 - indent.length).map((l) => `${indent}${l}`));
   }
   return lines;
 }
@@ -111,7 +114,7 @@ function formatCalls(p: Plan): string[] {
   for (const c of p.calls) {
     const name = `${c.from} -> ${c.to}`.padEnd(width);
     if (c.path === 'local') lines.push(`  ${name}local (${sitesText(c.toSites)})`);
-    else if (c.path === 'unknown') lines.push(`  ${name}the cluster's Ingress controller: keep one where users reach the dashboard`);
+    else if (c.path === 'unknown') lines.push(`  ${name}from the Ingress controller, its site unknown (ingress.controllerSite)`);
     else {
       const where = c.path === 'external' ? 'to the external MongoDB (outside the cluster)' : `${c.path === 'crosses' ? 'crosses' : 'may cross'} (${sitesText(c.fromSites)} -> ${sitesText(c.toSites)})`;
       lines.push(`  ${name}${where}`, ...wrap(`link down: ${c.lost}`, 100 - indent.length).map((l) => `${indent}${l}`));

@@ -41,6 +41,17 @@ describe('kubevision plan', () => {
     for (const l of lines.filter((x) => x.startsWith('  '))) expect(l.length, l).toBeLessThanOrEqual(100);
   });
 
+  it("places the Ingress controller where the plant declares it: the form's answer for Linz makes users' way in cross the WAN", async () => {
+    const unknown = await kubevision(['plan', 'linz-assembly']);
+    expect(unknown.stdout).toMatch(/ingress -> frontend\s+from the Ingress controller, its site unknown \(ingress\.controllerSite\)/);
+    const r = await kubevision(['plan', 'linz-assembly', '--set', 'ingress.controllerSite=onprem']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ingress -> frontend\s+crosses \(on-premise -> cloud\)\n\s+link down: the dashboard cannot be reached/);
+    expect(r.stdout).toContain('WAN outage: login impossible (ingress -> frontend, auth -> mongodb over the WAN).');
+    const local = await kubevision(['plan', 'linz-assembly', '--set', 'ingress.controllerSite=cloud']);
+    expect(local.stdout).toMatch(/ingress -> frontend\s+local \(cloud\)/);
+  });
+
   it('an autonomous plant logs in through an outage, and says where its k3s servers run', async () => {
     const r = await kubevision(['plan', 'stuttgart-body-shop']);
     expect(r.stdout).toContain('WAN outage: login keeps working; no call login needs crosses the WAN.');

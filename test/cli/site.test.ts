@@ -75,6 +75,17 @@ describe('kubevision site: what to run on a node', () => {
     expect(cloud.outage.advice.at(-1)).toBe('Pods here are evicted 300 s after their node stops reporting (sites.cloud.outage.keepPods is false).');
   });
 
+  it('an autonomous site of a hybrid plant is told to keep the Ingress controller too, until the plant declares it there', async () => {
+    const dir = tempDir('kv-site-ingress-');
+    const plant = (controller: string) =>
+      `plant:\n  displayName: Hall Nine\nvalues:\n  sites:\n    onprem:\n      autonomous: true\n  frontend:\n    placement: onprem\n  auth:\n    placement: onprem\n  mongodb:\n    placement: onprem\n  ingress:\n    controllerSite: ${controller}\n`;
+    writeFileSync(path.join(dir, 'hall-nine.yaml'), plant('unknown'));
+    const advice = async () => (await siteJson(['hall-nine', 'onprem', '--values', dir])).outage.advice.join('\n');
+    expect(await advice()).toContain("Users reach the dashboard through the cluster's Ingress controller: run it on these nodes too");
+    writeFileSync(path.join(dir, 'hall-nine.yaml'), plant('onprem'));
+    expect(await advice()).not.toContain('Ingress controller');
+  });
+
   it('--json gives the same node and commands as the text', async () => {
     const args = ['linz-assembly', 'onprem', '--gpu'];
     const [json, text] = await Promise.all([siteJson(args), siteText(args)]);
