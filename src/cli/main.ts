@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { wrap } from '../wrap.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -92,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       const [head, ...body] = formatPlan(plan).split('\n');
-      const note = answers.length ? ['', `With form answers (not written anywhere): ${answers.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(', ')}`] : [];
+      const note = answers.length ? ['', ...wrap(`With form answers (not written anywhere): ${answers.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(', ')}`, 100)] : [];
       console.log([head, ...note, ...body].join('\n'));
       return 0;
     }

@@ -60,7 +60,15 @@ export function formatPlan(p: Plan): string {
   ]);
   const head = ['SERVICE', 'SITE', 'GPU', 'REPLICAS', 'NODE LINK DOWN'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  // A long GPU resource or runtime name wraps inside its column, so the table keeps to 100.
+  const GPU = 2;
+  const room = 100 - (widths.reduce((a, b) => a + b, 0) - widths[GPU]! + 2 * (head.length - 1));
+  widths[GPU] = Math.max(head[GPU]!.length, Math.min(widths[GPU]!, room));
+  const line = (r: string[]) => {
+    const cells = r.map((c, i) => (i === GPU ? wrap(c, widths[GPU]!) : [c]));
+    const height = Math.max(...cells.map((c) => c.length));
+    return Array.from({ length: height }, (_, k) => cells.map((c, i) => (c[k] ?? '').padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  };
   const db = p.plant.values.mongodb.mode === 'external' ? '\nmongodb: external (connection string from an existing Secret)' : '';
   return [
     `Plant ${p.plant.displayName} (${p.plant.id})`,

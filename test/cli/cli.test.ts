@@ -52,6 +52,18 @@ describe('kubevision plan', () => {
     expect(local.stdout).toMatch(/ingress -> frontend\s+local \(cloud\)/);
   });
 
+  it('keeps to 100 columns with a long GPU runtime name: the GPU cell wraps inside its column', async () => {
+    const runtime = 'nvidia-container-runtime-experimental-long';
+    const r = await kubevision(['plan', 'linz-assembly', '--set', `sites.onprem.gpu.runtimeClassName=${runtime}`]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const l of r.stdout.split('\n')) expect(l.length, l).toBeLessThanOrEqual(100);
+    const lines = r.stdout.split('\n');
+    const face = lines.findIndex((l) => l.startsWith('face '));
+    const column = lines.find((l) => l.startsWith('SERVICE'))!.indexOf('GPU');
+    expect(lines[face]).toMatch(/1x nvidia\.com\/gpu \(runtime\s/);
+    expect(lines[face + 1]!.indexOf(runtime)).toBe(column);
+  });
+
   it('an autonomous plant logs in through an outage, and says where its k3s servers run', async () => {
     const r = await kubevision(['plan', 'stuttgart-body-shop']);
     expect(r.stdout).toContain('WAN outage: login keeps working; no call login needs crosses the WAN.');
