@@ -37,6 +37,37 @@ export function chartChanges(before: Files, after: ChartFileMap): Change[] {
   return changes;
 }
 
+/**
+ * The same changes said shorter, for a terminal (kubevision diff, the build summary): one value
+ * added to each workload is one line ("Value tolerateTaints (default []) of global, auth,
+ * face"), and templates of one kind share a line. The annotation keeps one change per item.
+ */
+export function groupedChanges(changes: readonly Change[]): Change[] {
+  const out: Change[] = [];
+  const groups = new Map<string, { at: number; owners: string[] }>();
+  const join = (key: string, owner: string, make: (owners: string[]) => string, kind: Change['kind']) => {
+    const g = groups.get(key);
+    if (g) {
+      g.owners.push(owner);
+      out[g.at] = { kind, description: make(g.owners) };
+    } else {
+      groups.set(key, { at: out.length, owners: [owner] });
+      out.push({ kind, description: make([owner]) });
+    }
+  };
+  for (const c of changes) {
+    const value = /^Value (.+)\.([^.\s]+)( \(default .*\))?$/.exec(c.description);
+    const template = /^Template (templates\/\S+)$/.exec(c.description);
+    if (value) {
+      const [, owner, leaf, rest = ''] = value;
+      join(`${c.kind} value ${leaf}${rest}`, owner!, (o) => (o.length === 1 ? `Value ${o[0]}.${leaf}${rest}` : `Value ${leaf}${rest} of ${o.join(', ')}`), c.kind);
+    } else if (template) {
+      join(`${c.kind} template`, template[1]!, (o) => `${o.length === 1 ? 'Template' : 'Templates'} ${o.join(', ')}`, c.kind);
+    } else out.push(c);
+  }
+  return out;
+}
+
 /** The annotation's value. */
 export const renderChanges = (changes: Change[]): string => YAML.stringify(changes, { lineWidth: 0 });
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import YAML from 'yaml';
 import { filesAt } from '../chart/chart-files.ts';
-import { chartChanges, type Change } from '../catalog/changes.ts';
+import { chartChanges, groupedChanges, type Change } from '../catalog/changes.ts';
+import { wrap } from '../wrap.mjs';
 import { helmOk } from '../helm/run.ts';
 import type { Model } from '../model.ts';
 import { plantChartName } from '../pipeline/charts.ts';
@@ -76,6 +77,9 @@ export async function diffPlant(model: Model, plant: Plant, projectRoot: string)
   }
 }
 
+/** Wrapped to 100 columns, continuation lines indented further. */
+export const indented = (text: string, indent: string): string[] => wrap(text, 100 - indent.length - 2).map((l, i) => `${indent}${i ? '  ' : ''}${l}`);
+
 export function formatDiff(d: PlantDiff): string {
   const where = `charts/${d.chart}`;
   if (d.same) return `${d.plant}: a rebuild changes nothing; ${where} ${d.published} stays as published.`;
@@ -84,7 +88,7 @@ export function formatDiff(d: PlantDiff): string {
       ? `${d.plant}: a rebuild publishes a new version of ${d.chart}\n(published now: ${where} ${d.published})`
       : `${d.plant}: no published chart in ${where}; a build publishes its first version.`,
   ];
-  if (d.changes.length) lines.push('', 'Chart:', ...d.changes.map((c) => `  ${c.kind}: ${c.description}`));
+  if (d.changes.length) lines.push('', 'Chart:', ...groupedChanges(d.changes).flatMap((c) => indented(`${c.kind}: ${c.description}`, '  ')));
   const { added, removed, changed } = d.objects;
   if (added.length || removed.length || changed.length) {
     lines.push('', 'Rendered objects (helm template, default values):');

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { build, InvalidPlantsError, loadPlants } from '../pipeline/build.ts';
 import { OCI_DIGESTS, publishOci, PublishError } from '../catalog/oci.ts';
-import { publishedChanges, type Change } from '../catalog/changes.ts';
+import { groupedChanges, publishedChanges, type Change } from '../catalog/changes.ts';
 import { signerFromEnv, SigningError } from '../catalog/provenance.ts';
 import { buildModel, type Model } from '../model.ts';
 import { mirrorCommands, plantImages } from '../images/plant-images.ts';
@@ -17,7 +17,7 @@ import { project } from '../project.ts';
 import { formatSite, SiteError, siteNode, siteReport } from '../placement/nodes.ts';
 import { CliError, parseCommand, usageHint, UsageError } from './args.ts';
 import { usage } from './commands.mjs';
-import { diffPlant, formatDiff } from './diff.ts';
+import { diffPlant, formatDiff, indented } from './diff.ts';
 import { parseSet, withAnswers } from './form.ts';
 
 const PROJECT_ROOT = path.resolve(fileURLToPath(import.meta.url), '../../..');
@@ -184,9 +184,10 @@ function changesText(projectRoot: string, c: { name: string; version: string; ca
   } catch {
     // No Chart.yaml to read: the version line says enough.
   }
+  const grouped = groupedChanges(changes);
   const max = 8;
-  const lines = changes.slice(0, max).map((x) => `    ${x.kind}: ${x.description}`);
-  if (changes.length > max) lines.push(`    ... and ${changes.length - max} more (artifacthub.io/changes in charts/${c.name}/Chart.yaml)`);
+  const lines = grouped.slice(0, max).flatMap((x) => indented(`${x.kind}: ${x.description}`, '    '));
+  if (grouped.length > max) lines.push(`    ... and ${grouped.length - max} more (artifacthub.io/changes in charts/${c.name}/Chart.yaml)`);
   return [`  ${c.name} ${c.version} (catalog/${c.catalog}):`, ...(lines.length ? lines : ['    (no change description)'])].join('\n');
 }
 

@@ -1,6 +1,6 @@
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { chartChanges, publishedChanges, renderChanges } from '../../src/catalog/changes.ts';
+import { chartChanges, groupedChanges, publishedChanges, renderChanges } from '../../src/catalog/changes.ts';
 
 const chartYaml = (o: { version: string; appVersion?: string; images?: string; description?: string }) =>
   YAML.stringify({
@@ -57,5 +57,23 @@ describe('the changes of a new chart version', () => {
     const published = YAML.stringify({ name: 'demo', annotations: { 'artifacthub.io/changes': value } });
     expect(publishedChanges(published)).toBe(value);
     expect(publishedChanges('name: demo\n')).toBeUndefined();
+  });
+
+  it('said shorter for a terminal: one value of each workload is one line, templates of one kind share one; nothing is dropped', () => {
+    const before = chart({ version: '0.1.0' }, { global: { k: 1 }, auth: { a: 1 }, face: { k: 1 } }, { 'templates/a.yaml': 'a: 1\n', 'templates/b.yaml': 'b: 1\n' });
+    const after = chart(
+      { version: '0.1.1' },
+      { global: { k: 1, extra: [] }, auth: { extra: [], a: 2 }, face: { k: 1, extra: {} } },
+      { 'templates/a.yaml': 'a: 2\n', 'templates/b.yaml': 'b: 2\n', 'templates/c.yaml': 'c\n' },
+    );
+    const changes = chartChanges(before, after);
+    expect(changes).toHaveLength(7);
+    expect(groupedChanges(changes)).toEqual([
+      { kind: 'added', description: 'Value extra (default []) of global, auth' },
+      { kind: 'changed', description: 'Default of auth.a: 1 to 2' },
+      { kind: 'added', description: 'Value face.extra (default {})' },
+      { kind: 'changed', description: 'Templates templates/a.yaml, templates/b.yaml' },
+      { kind: 'added', description: 'Template templates/c.yaml' },
+    ]);
   });
 });
