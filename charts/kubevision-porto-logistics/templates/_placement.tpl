@@ -23,7 +23,9 @@ Pod scheduling for a placement: required node affinity to the site's node label 
 the GPU label), and tolerations for the taints those nodes carry; then the plant's own
 scheduling (src/placement/extras.ts has the precedence): nodeSelector, global and the
 service's (the service's wins on a key); preferred node affinity, pod affinity and
-anti-affinity, each the service's or else the global one; tolerations of both added.
+anti-affinity, each the service's or else the global one, and a preferred term for the
+preferNodeLabels of both (the service's wins on a key); tolerations of both added, the
+toleration objects, then the taints written as kubectl writes them (tolerateTaints).
 (dict "ctx" $ "values" .Values.x "placement" .Values.x.placement "gpu" bool)
 */}}
 {{- define "kubevision.scheduling" -}}
@@ -35,6 +37,13 @@ anti-affinity, each the service's or else the global one; tolerations of both ad
 {{- $ownAffinity := $own.affinity | default dict -}}
 {{- $globalAffinity := $global.affinity | default dict -}}
 {{- $preferred := dig "nodeAffinity" "preferredDuringSchedulingIgnoredDuringExecution" list $ownAffinity | default (dig "nodeAffinity" "preferredDuringSchedulingIgnoredDuringExecution" list $globalAffinity) -}}
+{{- with mergeOverwrite (deepCopy ($global.preferNodeLabels | default dict)) ($own.preferNodeLabels | default dict) -}}
+{{- $expressions := list -}}
+{{- range $key, $value := . -}}
+{{- $expressions = append $expressions (dict "key" $key "operator" "In" "values" (list $value)) -}}
+{{- end -}}
+{{- $preferred = concat $preferred (list (dict "weight" 100 "preference" (dict "matchExpressions" $expressions))) -}}
+{{- end -}}
 affinity:
   nodeAffinity:
     requiredDuringSchedulingIgnoredDuringExecution:
@@ -89,6 +98,11 @@ nodeSelector:
 {{- range concat ($global.tolerations | default list) ($own.tolerations | default list) }}
 {{- $tolerations = append $tolerations (toYaml .) }}
 {{- end }}
+{{- range concat ($global.tolerateTaints | default list) ($own.tolerateTaints | default list) }}
+{{- with . }}
+{{- $tolerations = append $tolerations (include "kubevision.tolerationOf" .) }}
+{{- end }}
+{{- end }}
 {{- with ($tolerations | uniq) }}
 tolerations:
 {{- range . }}
@@ -119,6 +133,32 @@ after 300 s (DefaultTolerationSeconds). (dict "ctx" $ "sites" (list "onprem" ...
 {{- if and (gt $s 0) (or (eq $seconds 0) (lt $s $seconds)) }}{{ $seconds = $s }}{{ end -}}
 {{- end -}}
 {{- toJson (dict "keepPods" $keep "seconds" $seconds) -}}
+{{- end -}}
+
+{{/*
+A toleration for a taint written as kubectl writes it, key[=value][:effect] (the schema has
+checked it: taintToleration in src/params/patterns.ts). Neither keys nor values contain '='
+or ':', so splitting on them is exact. With a value: Equal; without: Exists; without an
+effect: every effect.
+*/}}
+{{- define "kubevision.tolerationOf" -}}
+{{- $effect := "" -}}
+{{- $keyValue := . -}}
+{{- if contains ":" . -}}
+{{- $effect = last (splitList ":" .) -}}
+{{- $keyValue = first (splitList ":" .) -}}
+{{- end -}}
+{{- $parts := splitList "=" $keyValue -}}
+key: {{ first $parts | quote }}
+{{- if gt (len $parts) 1 }}
+operator: Equal
+value: {{ index $parts 1 | quote }}
+{{- else }}
+operator: Exists
+{{- end }}
+{{- with $effect }}
+effect: {{ . | quote }}
+{{- end }}
 {{- end -}}
 
 {{/* (dict "key" k "value" v "effect" e ["seconds" n: for NoExecute, evicted after n seconds; 0 or none: never]) */}}
