@@ -9,7 +9,7 @@ import type { K8sObject } from '../../src/plan/render.ts';
 import type { Plant } from '../../src/plant/load.ts';
 import { kubevision } from '../support/cli.ts';
 import { component, plantChartDir, template, theModel, thePlants } from '../support/plants.ts';
-import { findAll, hasClass, parseSvg, textsOf, type XmlNode } from './svg-tree.ts';
+import { arrowCollisions, findAll, hasClass, parseSvg, textsOf, type XmlNode } from './svg-tree.ts';
 
 /**
  * The placement map (src/plan/map.ts) read back with an XML parser and checked against the
@@ -135,6 +135,76 @@ describe('the placement map of each plant', () => {
       if (from === 'anywhere') continue;
       for (const f of from) expect(calls.some((c) => attr(c, 'data-from') === f && attr(c, 'data-to') === to), `${f} -> ${to} is drawn`).toBe(true);
     }
+  });
+});
+
+/**
+ * Plants beside those of values/ that place the services as those do not: on either site, on
+ * none, with the external MongoDB behind services on both sites, with the Ingress controller
+ * on a site and with many node labels. Their maps are only drawn, not checked against a chart.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function variant(base: Plant, id: string, change: (v: Record<string, any>) => void): Plant {
+  const values = structuredClone(base.values);
+  change(values);
+  return { ...base, id, values };
+}
+const variants = (): Plant[] => [
+  variant(plantNamed('linz-assembly'), 'either-site-services', (v) => {
+    v.frontend.placement = 'any';
+    v.auth.placement = 'any';
+    v.ingress.controllerSite = 'onprem';
+    v.face.nodeSelector = { 'example.com/line': 'final-assembly', 'example.com/camera-station': 'gate-3', 'example.com/zone': 'a' };
+  }),
+  variant(plantNamed('linz-assembly'), 'split-with-external-db', (v) => {
+    v.frontend.placement = 'onprem';
+    v.ingress.controllerSite = 'cloud';
+    v.mongodb.mode = 'external';
+    v.mongodb.external = { existingSecret: 'db', uriKey: 'uri' };
+    v.auth.nodeSelector = { 'example.com/pool': 'login' };
+  }),
+  variant(plantNamed('porto-logistics'), 'everything-anywhere', (v) => {
+    v.sites.onprem.enabled = true;
+    for (const w of ['frontend', 'auth', 'face', 'mongodb']) v[w].placement = 'any';
+    v.mongodb.mode = 'bundled';
+  }),
+];
+/** A plan whose face service no node can take (the build refuses such a plant; the map still draws it). */
+const faceOnNoSite = (plan: Plan): Plan => ({
+  ...plan,
+  workloads: plan.workloads.map((w) => (w.component === 'face' ? { ...w, sites: [] } : w)),
+  calls: plan.calls.map((c) => (c.from === 'face' || c.to === 'face' ? { ...c, path: 'may', fromSites: [], toSites: [] } : c)),
+});
+
+describe('where the arrows of the placement map run', () => {
+  it.each(plants.map((p) => p.id))('%s: no arrow or label crosses a text, a box other than its ends, or another label', async (id) => {
+    expect(arrowCollisions(parseSvg((await mapOf(plantNamed(id))).svg))).toEqual([]);
+  });
+
+  it.each(variants().map((p) => [p.id, p] as const))('%s (a variant plant): no arrow or label crosses a text, a box other than its ends, or another label', async (_, p) => {
+    const plan = await planPlant(theModel(), p);
+    const root = parseSvg(planMap(plan));
+    expect(findAll(root, hasClass('call')).length, 'every call is drawn').toBe(plan.calls.length);
+    expect(arrowCollisions(root)).toEqual([]);
+  });
+
+  it('face-on-no-site (stuttgart-body-shop, face on no site): no arrow or label crosses a text, a box other than its ends, or another label', async () => {
+    const plan = faceOnNoSite((await mapOf(plantNamed('stuttgart-body-shop'))).plan);
+    const root = parseSvg(planMap(plan));
+    expect(findAll(root, hasClass('no-site')).map((e) => attr(e, 'data-service'))).toEqual(['face']);
+    expect(arrowCollisions(root)).toEqual([]);
+  });
+
+  it('the check finds an arrow over a caption and over another box', () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg">
+      <g class="service" data-service="a"><rect x="0" y="0" width="100" height="50"/></g>
+      <g class="service" data-service="b"><rect x="0" y="100" width="100" height="50"/></g>
+      <g class="service" data-service="c"><rect x="0" y="200" width="100" height="50"/></g>
+      <text x="200" y="150" font-size="13">GPU nodes</text>
+      <g class="call" data-from="a" data-to="c" data-path="local"><path d="M50 50 L50 200"/></g>
+      <g class="call" data-from="b" data-to="c" data-path="crosses"><path d="M100 125 C260 125 260 225 100 225"/><rect x="230" y="170" width="36" height="18"/><text x="248" y="183" font-size="11">WAN</text></g>
+    </svg>`;
+    expect(arrowCollisions(parseSvg(svg))).toEqual(['a -> c: its arrow crosses b', 'b -> c: its arrow crosses text "GPU nodes"']);
   });
 });
 
